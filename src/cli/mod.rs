@@ -1,0 +1,131 @@
+//! The command line: one file per command, each turning options into calls on the domain
+//! modules and printing the result (text, or exactly one JSON object with `--json`).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::i18n::{self, Lang};
+use crate::workspace::Workspace;
+
+mod account;
+mod assess;
+mod breach;
+mod consent;
+mod demo;
+mod init;
+mod keys;
+mod photo;
+mod verify;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dataskydd",
+    version,
+    about = "Bedöm, dokumentera och bevisa dataskyddet för kommunens konton i sociala medier \
+             (assess, record and prove the data protection of a municipality's social media accounts)",
+    after_help = "Exempel / examples:\n  dataskydd init --org \"Nyköpings kommun\" --preset nykoping\n  \
+                  dataskydd account add nykoping-fb --platform facebook_page --owner Kommunstyrelsen\n  \
+                  dataskydd assess nykoping-fb\n  dataskydd demo"
+)]
+pub struct Cli {
+    /// The workspace folder (default: the current folder)
+    #[arg(long, global = true, env = "DATASKYDD_WORKSPACE", value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Language of questions, messages and documents
+    #[arg(long, global = true, value_name = "sv|en", default_value = "sv")]
+    pub lang: Lang,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a workspace: dataskydd.toml, empty registers and a signing key
+    Init(init::Args),
+    /// The account register: add, import, list, show
+    #[command(subcommand)]
+    Account(account::Command),
+    /// Assess an account: controller, processors, transfers, CLOUD Act exposure
+    Assess(assess::Args),
+    /// May this photo or film be published? Checks consents and local policy
+    Photo(photo::Args),
+    /// Is a removed post or comment a personal data breach? Must IMY be told, by when?
+    #[command(subcommand_negates_reqs = true)]
+    Breach(breach::Args),
+    /// The consent register: add, withdraw, check, list, extract, verify, export, import
+    #[command(subcommand)]
+    Consent(consent::Command),
+    /// Signing keys and certificates
+    #[command(subcommand)]
+    Keys(keys::Command),
+    /// Check the embedded signature of a PDF record
+    Verify(verify::VerifyArgs),
+    /// Re-evaluate a signed record's embedded answers with today's rules
+    Rerun(verify::RerunArgs),
+    /// Build a complete example workspace from the three municipalities in the sources
+    Demo(demo::Args),
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    i18n::set(cli.lang);
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("dataskydd: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+pub struct Ctx {
+    pub root: PathBuf,
+    pub lang: Lang,
+}
+
+impl Ctx {
+    pub fn workspace(&self) -> Result<Workspace> {
+        Workspace::open(&self.root)
+    }
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    let root = match cli.workspace {
+        Some(p) => p,
+        None => std::env::current_dir().map_err(|e| Error::io(&PathBuf::from("."), e))?,
+    };
+    let ctx = Ctx {
+        root,
+        lang: cli.lang,
+    };
+    match cli.command {
+        Command::Init(a) => init::run(&ctx, a),
+        Command::Account(c) => account::run(&ctx, c),
+        Command::Assess(a) => assess::run(&ctx, a),
+        Command::Photo(a) => photo::run(&ctx, a),
+        Command::Breach(a) => breach::run(&ctx, a),
+        Command::Consent(c) => consent::run(&ctx, c),
+        Command::Keys(c) => keys::run(&ctx, c),
+        Command::Verify(a) => verify::run_verify(&ctx, a),
+        Command::Rerun(a) => verify::run_rerun(&ctx, a),
+        Command::Demo(a) => demo::run(&ctx, a),
+    }
+}
+
+/// Prints exactly one JSON object on stdout.
+pub fn print_json(value: &serde_json::Value) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("JSON values serialise")
+    );
+}
