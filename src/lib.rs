@@ -14,4 +14,5 @@ pub mod error;
 pub mod finding;
 pub mod i18n;
 pub mod ledger;
+pub mod questionnaire;
 pub mod workspace;
