@@ -15,4 +15,5 @@ pub mod finding;
 pub mod i18n;
 pub mod ledger;
 pub mod questionnaire;
+pub mod record;
 pub mod workspace;

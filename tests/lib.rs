@@ -1,1 +1,3 @@
+//! Integration tests: each runs the real `dataskydd` binary in a temporary workspace.
 
+mod test;

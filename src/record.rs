@@ -1,0 +1,66 @@
+//! Writing a record: template → document → signature → disk.
+//!
+//! This is the one place where the pipeline's parts meet; it knows no law (the assessment
+//! hands it finished data) and no PDF internals (the document and signing modules do).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{IoContext, Result};
+use crate::workspace::Workspace;
+
+/// Everything needed to write one signed record.
+pub struct Record<'a> {
+    /// Template name in `templates/` without language and extension: `assessment` →
+    /// `templates/assessment.sv.hbs` / `assessment.en.hbs`.
+    pub template: &'a str,
+    /// The data the template renders (result, answers, organisation, signer, …).
+    pub data: serde_json::Value,
+    /// The answers file, embedded in the PDF as `answers.toml` (None: no questionnaire).
+    pub answers_toml: Option<String>,
+    /// The result, embedded as `result.json`.
+    pub result: serde_json::Value,
+    /// Document title (PDF metadata) and the signature's `/Reason`.
+    pub title: String,
+    pub reason: String,
+    /// File name without extension; never personal data (an account id, a record id).
+    pub file_stem: String,
+}
+
+/// Renders, signs and writes a record into `out_dir`; returns the path written.
+pub fn write(ws: &Workspace, record: &Record, out_dir: &Path) -> Result<PathBuf> {
+    let bytes = render(ws, record)?;
+    std::fs::create_dir_all(out_dir).at(out_dir)?;
+    let path = out_dir.join(format!("{}.pdf", record.file_stem));
+    crate::workspace::write_atomic(&path, &bytes)?;
+    Ok(path)
+}
+
+/// Renders and signs a record into bytes (nothing written).
+pub fn render(_ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
+    // Provisional until the document and signing modules land: the rendered markup.
+    let markup = render_markup(record)?;
+    Ok(markup.into_bytes())
+}
+
+/// The template rendered to the document markup.
+pub fn render_markup(record: &Record) -> Result<String> {
+    let lang = crate::i18n::current().code();
+    let text = template(record.template, lang)?;
+    let mut hb = handlebars::Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_escape_fn(handlebars::no_escape);
+    hb.render_template(text, &record.data).map_err(|e| {
+        crate::error::Error::input(format!("template {}.{lang}.hbs: {e}", record.template))
+    })
+}
+
+/// The templates compiled into the binary.
+fn template(name: &str, lang: &str) -> Result<&'static str> {
+    TEMPLATES
+        .iter()
+        .find(|(n, l, _)| *n == name && *l == lang)
+        .map(|(_, _, t)| *t)
+        .ok_or_else(|| crate::error::Error::Usage(format!("no template {name}.{lang}.hbs")))
+}
+
+const TEMPLATES: &[(&str, &str, &str)] = &[];
