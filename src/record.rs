@@ -63,4 +63,15 @@ fn template(name: &str, lang: &str) -> Result<&'static str> {
         .ok_or_else(|| crate::error::Error::Usage(format!("no template {name}.{lang}.hbs")))
 }
 
-const TEMPLATES: &[(&str, &str, &str)] = &[];
+const TEMPLATES: &[(&str, &str, &str)] = &[
+    (
+        "assessment",
+        "sv",
+        include_str!("../templates/assessment.sv.hbs"),
+    ),
+    (
+        "assessment",
+        "en",
+        include_str!("../templates/assessment.en.hbs"),
+    ),
+];

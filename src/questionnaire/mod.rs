@@ -30,7 +30,7 @@
 //! `YYYY-MM-DD` strings and date-times as RFC 3339 strings with their offset.
 
 mod ask;
-mod prompt;
+pub mod prompt;
 mod validate;
 mod write;
 

@@ -1,0 +1,14 @@
+//! The registers a workspace keeps, each owning its CSV file (through `ledger`).
+
+pub mod accounts;
+pub mod assessments;
+
+use crate::error::Result;
+use crate::workspace::Workspace;
+
+/// Creates every register of a new workspace with its header (owner-readable only).
+pub fn create_all(ws: &Workspace) -> Result<()> {
+    accounts::ledger(&ws.accounts_csv()).create()?;
+    assessments::ledger(&ws.path("assessments.csv")).create()?;
+    Ok(())
+}
