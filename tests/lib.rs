@@ -1,3 +1,5 @@
 //! Integration tests: each runs the real `dataskydd` binary in a temporary workspace.
 
+mod account;
+mod assess;
 mod test;
