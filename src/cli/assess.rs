@@ -68,35 +68,16 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             (interactive(&ws, &q, &id, &registered)?, saved.clone())
         }
     };
-    let answers = q.validate(&text, &file)?;
-    let typed: Answers = serde_json::from_value(answers.clone())
-        .map_err(|e| Error::input(e.to_string()).in_file(&file))?;
-    if typed.account.platform != registered.platform {
-        eprintln!(
-            "{}",
-            t(
-                &format!(
-                    "Obs: svaren anger plattformen {}, registret {}.",
-                    typed.account.platform, registered.platform
-                ),
-                &format!(
-                    "Note: the answers give platform {}, the register {}.",
-                    typed.account.platform, registered.platform
-                ),
-            )
-        );
+    let out_dir = a.out.clone().unwrap_or_else(|| ws.output_dir());
+    let (result, record) = assess_one(&ws, &q, &id, &text, &file, &out_dir, a.dry_run, Some(&registered))?;
+    if !a.dry_run && a.answers.is_some() {
+        std::fs::create_dir_all(ws.answers_dir("assess")).at(&ws.answers_dir("assess"))?;
+        crate::workspace::write_atomic(&saved, text.as_bytes())?;
     }
-    let result = account::assess(&id, &typed);
     let mut out = serde_json::to_value(&result).expect("serialises");
-    if !a.dry_run {
-        if a.answers.is_some() {
-            std::fs::create_dir_all(ws.answers_dir("assess")).at(&ws.answers_dir("assess"))?;
-            crate::workspace::write_atomic(&saved, text.as_bytes())?;
-        }
-        let out_dir = a.out.clone().unwrap_or_else(|| ws.output_dir());
-        let path = write_record(&ws, &q, &text, &result, &out_dir)?;
+    if let Some(path) = &record {
         out["record"] = json!(path.display().to_string());
-        println_path(a.json, &path);
+        println_path(a.json, path);
     }
     if a.json {
         print_json(&out);
@@ -110,6 +91,37 @@ fn println_path(json: bool, path: &Path) {
     if !json {
         println!("{}", path.display());
     }
+}
+
+/// Validates an answers text, assesses and (unless `dry_run`) writes the signed record.
+#[allow(clippy::too_many_arguments)]
+pub fn assess_one(
+    ws: &Workspace,
+    q: &Questionnaire,
+    id: &str,
+    text: &str,
+    file: &Path,
+    out_dir: &Path,
+    dry_run: bool,
+    registered: Option<&accounts::Account>,
+) -> Result<(Assessment, Option<PathBuf>)> {
+    let answers = q.validate(text, file)?;
+    let typed: Answers =
+        serde_json::from_value(answers).map_err(|e| Error::input(e.to_string()).in_file(file))?;
+    if let Some(reg) = registered {
+        if typed.account.platform != reg.platform {
+            eprintln!(
+                "{}",
+                t(
+                    &format!("Obs: svaren anger plattformen {}, registret {}.", typed.account.platform, reg.platform),
+                    &format!("Note: the answers give platform {}, the register {}.", typed.account.platform, reg.platform),
+                )
+            );
+        }
+    }
+    let result = account::assess(id, &typed);
+    let record = if dry_run { None } else { Some(write_record(ws, q, text, &result, out_dir)?) };
+    Ok((result, record))
 }
 
 pub fn saved_path(ws: &Workspace, id: &str) -> PathBuf {
