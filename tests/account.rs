@@ -9,7 +9,9 @@ fn init_creates_a_workspace_and_refuses_to_overwrite() {
         assert!(ws.file(f).exists(), "{f}");
     }
     let before = ws.bytes("dataskydd.toml");
-    ws.run(&["init", "--org", "Annan"]).code(2).stderr_has("finns redan");
+    ws.run(&["init", "--org", "Annan"])
+        .code(2)
+        .stderr_has("finns redan");
     assert_eq!(ws.bytes("dataskydd.toml"), before);
 }
 
@@ -27,40 +29,97 @@ fn registers_are_owner_readable_only() {
 #[test]
 fn outside_a_workspace_says_how_to_create_one() {
     let ws = Workspace::empty();
-    ws.run(&["account", "list"]).code(2).stderr_has("dataskydd init");
-    ws.run(&["--lang", "en", "account", "list"]).code(2).stderr_has("create one with");
+    ws.run(&["account", "list"])
+        .code(2)
+        .stderr_has("dataskydd init");
+    ws.run(&["--lang", "en", "account", "list"])
+        .code(2)
+        .stderr_has("create one with");
 }
 
 #[test]
 fn add_list_show() {
     let ws = Workspace::new();
-    ws.run(&["account", "add", "nykoping-fb", "--platform", "facebook_page", "--owner", "Kommunstyrelsen", "--admins", "3"]).ok();
+    ws.run(&[
+        "account",
+        "add",
+        "nykoping-fb",
+        "--platform",
+        "facebook_page",
+        "--owner",
+        "Kommunstyrelsen",
+        "--admins",
+        "3",
+    ])
+    .ok();
     let out = ws.run(&["account", "list", "--json"]).ok().json();
     assert_eq!(out["accounts"][0]["id"], "nykoping-fb");
     assert_eq!(out["accounts"][0]["overdue"], true);
-    let out = ws.run(&["account", "show", "nykoping-fb", "--json"]).ok().json();
+    let out = ws
+        .run(&["account", "show", "nykoping-fb", "--json"])
+        .ok()
+        .json();
     assert_eq!(out["owner"], "Kommunstyrelsen");
     assert_eq!(out["admins"], 3);
-    ws.run(&["account", "list", "--csv"]).ok().stdout_has("nykoping-fb,facebook_page,Kommunstyrelsen");
-    ws.run(&["account", "list", "--overdue"]).ok().stdout_has("nykoping-fb");
+    ws.run(&["account", "list", "--csv"])
+        .ok()
+        .stdout_has("nykoping-fb,facebook_page,Kommunstyrelsen");
+    ws.run(&["account", "list", "--overdue"])
+        .ok()
+        .stdout_has("nykoping-fb");
 }
 
 #[test]
 fn bad_account_input_is_refused_and_nothing_written() {
     let ws = Workspace::new();
-    ws.run(&["account", "add", "ok-1", "--platform", "x", "--owner", "KS"]).ok();
+    ws.run(&["account", "add", "ok-1", "--platform", "x", "--owner", "KS"])
+        .ok();
     let before = ws.bytes("accounts.csv");
-    ws.run(&["account", "add", "Bad Id", "--platform", "x", "--owner", "KS"]).code(2).stderr_has("'id'");
-    ws.run(&["account", "add", "ok-2", "--platform", "myspace", "--owner", "KS"]).code(2).stderr_has("'platform'").stderr_has("facebook_page");
-    ws.run(&["account", "add", "ok-1", "--platform", "x", "--owner", "KS"]).code(2).stderr_has("finns redan");
-    ws.run(&["account", "show", "nope"]).code(2).stderr_has("nope");
+    ws.run(&[
+        "account",
+        "add",
+        "Bad Id",
+        "--platform",
+        "x",
+        "--owner",
+        "KS",
+    ])
+    .code(2)
+    .stderr_has("'id'");
+    ws.run(&[
+        "account",
+        "add",
+        "ok-2",
+        "--platform",
+        "myspace",
+        "--owner",
+        "KS",
+    ])
+    .code(2)
+    .stderr_has("'platform'")
+    .stderr_has("facebook_page");
+    ws.run(&["account", "add", "ok-1", "--platform", "x", "--owner", "KS"])
+        .code(2)
+        .stderr_has("finns redan");
+    ws.run(&["account", "show", "nope"])
+        .code(2)
+        .stderr_has("nope");
     assert_eq!(ws.bytes("accounts.csv"), before);
 }
 
 #[test]
 fn import_is_all_or_nothing_and_reports_every_bad_row() {
     let ws = Workspace::new();
-    ws.run(&["account", "add", "taken", "--platform", "x", "--owner", "KS"]).ok();
+    ws.run(&[
+        "account",
+        "add",
+        "taken",
+        "--platform",
+        "x",
+        "--owner",
+        "KS",
+    ])
+    .ok();
     let before = ws.bytes("accounts.csv");
     ws.write(
         "in.csv",
@@ -68,7 +127,11 @@ fn import_is_all_or_nothing_and_reports_every_bad_row() {
     );
     let out = ws.run(&["account", "import", "in.csv"]).code(2);
     for line in ["rad 3", "rad 4", "rad 5", "rad 6", "rad 7"] {
-        assert!(out.stderr.contains(line), "{line} not reported:\n{}", out.stderr);
+        assert!(
+            out.stderr.contains(line),
+            "{line} not reported:\n{}",
+            out.stderr
+        );
     }
     assert!(!out.stderr.contains("rad 2"), "{}", out.stderr);
     assert_eq!(ws.bytes("accounts.csv"), before);
@@ -83,16 +146,25 @@ fn import_is_all_or_nothing_and_reports_every_bad_row() {
 fn import_without_required_columns_names_them() {
     let ws = Workspace::new();
     ws.write("in.csv", "id,owner\na,KS\n");
-    ws.run(&["account", "import", "in.csv"]).code(2).stderr_has("platform").stderr_has("rad 1");
-    ws.run(&["account", "import", "missing.csv"]).code(2).stderr_has("missing.csv");
+    ws.run(&["account", "import", "in.csv"])
+        .code(2)
+        .stderr_has("platform")
+        .stderr_has("rad 1");
+    ws.run(&["account", "import", "missing.csv"])
+        .code(2)
+        .stderr_has("missing.csv");
 }
 
 #[test]
 fn a_corrupted_register_row_is_named() {
     let ws = Workspace::new();
-    ws.run(&["account", "add", "a-1", "--platform", "x", "--owner", "KS"]).ok();
+    ws.run(&["account", "add", "a-1", "--platform", "x", "--owner", "KS"])
+        .ok();
     let mut text = ws.read("accounts.csv");
     text.push_str("a-2,x\n");
     ws.write("accounts.csv", &text);
-    ws.run(&["account", "list"]).code(2).stderr_has("accounts.csv").stderr_has("rad 3");
+    ws.run(&["account", "list"])
+        .code(2)
+        .stderr_has("accounts.csv")
+        .stderr_has("rad 3");
 }

@@ -69,7 +69,16 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         }
     };
     let out_dir = a.out.clone().unwrap_or_else(|| ws.output_dir());
-    let (result, record) = assess_one(&ws, &q, &id, &text, &file, &out_dir, a.dry_run, Some(&registered))?;
+    let (result, record) = assess_one(
+        &ws,
+        &q,
+        &id,
+        &text,
+        &file,
+        &out_dir,
+        a.dry_run,
+        Some(&registered),
+    )?;
     if !a.dry_run && a.answers.is_some() {
         std::fs::create_dir_all(ws.answers_dir("assess")).at(&ws.answers_dir("assess"))?;
         crate::workspace::write_atomic(&saved, text.as_bytes())?;
@@ -113,14 +122,24 @@ pub fn assess_one(
             eprintln!(
                 "{}",
                 t(
-                    &format!("Obs: svaren anger plattformen {}, registret {}.", typed.account.platform, reg.platform),
-                    &format!("Note: the answers give platform {}, the register {}.", typed.account.platform, reg.platform),
+                    &format!(
+                        "Obs: svaren anger plattformen {}, registret {}.",
+                        typed.account.platform, reg.platform
+                    ),
+                    &format!(
+                        "Note: the answers give platform {}, the register {}.",
+                        typed.account.platform, reg.platform
+                    ),
                 )
             );
         }
     }
     let result = account::assess(id, &typed);
-    let record = if dry_run { None } else { Some(write_record(ws, q, text, &result, out_dir)?) };
+    let record = if dry_run {
+        None
+    } else {
+        Some(write_record(ws, q, text, &result, out_dir)?)
+    };
     Ok((result, record))
 }
 

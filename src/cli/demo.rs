@@ -11,17 +11,49 @@ use crate::registers::accounts::{self, Account};
 use crate::workspace::Workspace;
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Exempel / example:\n  dataskydd demo                       (skapar ./dataskydd-demo)\n  \
-                        dataskydd --workspace /tmp/demo demo")]
+#[command(
+    after_help = "Exempel / example:\n  dataskydd demo                       (skapar ./dataskydd-demo)\n  \
+                        dataskydd --workspace /tmp/demo demo"
+)]
 pub struct Args {}
 
 /// (id, platform, owner, name, answers)
 const ACCOUNTS: &[(&str, &str, &str, &str, &str)] = &[
-    ("nykoping-fb", "facebook_page", "Kommunstyrelsen", "Nyköpings kommun", include_str!("../../questionnaires/demo/nykoping-fb.toml")),
-    ("sollentuna-skola-ig", "instagram", "Barn- och utbildningsnämnden", "Runbacka skola (fiktiv)", include_str!("../../questionnaires/demo/sollentuna-skola-ig.toml")),
-    ("stockholm-socialtjanst-fb", "facebook_page", "Socialnämnden", "Socialtjänsten Stockholm (fiktiv)", include_str!("../../questionnaires/demo/stockholm-socialtjanst-fb.toml")),
-    ("stockholm-fritidsgard-ig", "instagram", "Skärholmens stadsdelsnämnd", "Fritidsgården Skärholmen (fiktiv)", include_str!("../../questionnaires/demo/stockholm-fritidsgard-ig.toml")),
-    ("stockholm-x", "x", "Kommunstyrelsen", "Stockholms stad", include_str!("../../questionnaires/demo/stockholm-x.toml")),
+    (
+        "nykoping-fb",
+        "facebook_page",
+        "Kommunstyrelsen",
+        "Nyköpings kommun",
+        include_str!("../../questionnaires/demo/nykoping-fb.toml"),
+    ),
+    (
+        "sollentuna-skola-ig",
+        "instagram",
+        "Barn- och utbildningsnämnden",
+        "Runbacka skola (fiktiv)",
+        include_str!("../../questionnaires/demo/sollentuna-skola-ig.toml"),
+    ),
+    (
+        "stockholm-socialtjanst-fb",
+        "facebook_page",
+        "Socialnämnden",
+        "Socialtjänsten Stockholm (fiktiv)",
+        include_str!("../../questionnaires/demo/stockholm-socialtjanst-fb.toml"),
+    ),
+    (
+        "stockholm-fritidsgard-ig",
+        "instagram",
+        "Skärholmens stadsdelsnämnd",
+        "Fritidsgården Skärholmen (fiktiv)",
+        include_str!("../../questionnaires/demo/stockholm-fritidsgard-ig.toml"),
+    ),
+    (
+        "stockholm-x",
+        "x",
+        "Kommunstyrelsen",
+        "Stockholms stad",
+        include_str!("../../questionnaires/demo/stockholm-x.toml"),
+    ),
 ];
 
 pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
@@ -32,11 +64,20 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
     };
     if root.join(crate::workspace::CONFIG_FILE).exists() {
         return Err(Error::Usage(t(
-            &format!("{} finns redan: ta bort mappen eller ange en annan med --workspace", root.display()),
-            &format!("{} already exists: remove the folder or name another with --workspace", root.display()),
+            &format!(
+                "{} finns redan: ta bort mappen eller ange en annan med --workspace",
+                root.display()
+            ),
+            &format!(
+                "{} already exists: remove the folder or name another with --workspace",
+                root.display()
+            ),
         )));
     }
-    let init_ctx = Ctx { root: root.clone(), lang: ctx.lang };
+    let init_ctx = Ctx {
+        root: root.clone(),
+        lang: ctx.lang,
+    };
     super::init::run(
         &init_ctx,
         super::init::Args {
@@ -62,7 +103,10 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
                 name: name.to_string(),
                 responsible: t("Kommunikatör (fiktiv)", "Communicator (fictional)"),
                 admins: Some(if *id == "stockholm-x" { 1 } else { 2 }),
-                purpose: t("Information om verksamheten", "Information about the service"),
+                purpose: t(
+                    "Information om verksamheten",
+                    "Information about the service",
+                ),
                 added_at: now.clone(),
                 ..Default::default()
             },
@@ -70,7 +114,8 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
         let saved = super::assess::saved_path(&ws, id);
         std::fs::create_dir_all(ws.answers_dir("assess")).map_err(|e| Error::io(&saved, e))?;
         crate::workspace::write_atomic(&saved, answers.as_bytes())?;
-        let (result, record) = super::assess::assess_one(&ws, &q, id, answers, &saved, &ws.output_dir(), false, None)?;
+        let (result, record) =
+            super::assess::assess_one(&ws, &q, id, answers, &saved, &ws.output_dir(), false, None)?;
         println!(
             "{:<28} {:<9} {}",
             id,
@@ -81,8 +126,16 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
     eprintln!(
         "{}",
         t(
-            &format!("Demoarbetsytan är klar i {}. Prova: dataskydd --workspace {} account list", root.display(), root.display()),
-            &format!("The demo workspace is ready in {}. Try: dataskydd --workspace {} account list", root.display(), root.display()),
+            &format!(
+                "Demoarbetsytan är klar i {}. Prova: dataskydd --workspace {} account list",
+                root.display(),
+                root.display()
+            ),
+            &format!(
+                "The demo workspace is ready in {}. Try: dataskydd --workspace {} account list",
+                root.display(),
+                root.display()
+            ),
         )
     );
     Ok(0)

@@ -345,3 +345,6 @@ impl Question {
         self.default.as_ref().map(toml_to_json)
     }
 }
+
+#[cfg(test)]
+mod tests;
