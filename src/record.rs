@@ -63,15 +63,10 @@ fn template(name: &str, lang: &str) -> Result<&'static str> {
         .ok_or_else(|| crate::error::Error::Usage(format!("no template {name}.{lang}.hbs")))
 }
 
+#[rustfmt::skip]
 const TEMPLATES: &[(&str, &str, &str)] = &[
-    (
-        "assessment",
-        "sv",
-        include_str!("../templates/assessment.sv.hbs"),
-    ),
-    (
-        "assessment",
-        "en",
-        include_str!("../templates/assessment.en.hbs"),
-    ),
+    ("assessment", "sv", include_str!("../templates/assessment.sv.hbs")),
+    ("assessment", "en", include_str!("../templates/assessment.en.hbs")),
+    ("summary", "sv", include_str!("../templates/summary.sv.hbs")),
+    ("summary", "en", include_str!("../templates/summary.en.hbs")),
 ];
