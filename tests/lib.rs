@@ -2,4 +2,5 @@
 
 mod account;
 mod assess;
+mod interactive;
 mod test;
