@@ -3,4 +3,5 @@
 mod account;
 mod assess;
 mod interactive;
+mod robustness;
 mod test;
