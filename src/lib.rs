@@ -14,4 +14,5 @@ pub mod error;
 pub mod finding;
 pub mod i18n;
 pub mod ledger;
+pub mod signing;
 pub mod workspace;
