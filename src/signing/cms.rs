@@ -259,6 +259,13 @@ pub fn check(cms: &[u8], parts: &[&[u8]]) -> Result<Checked, VerifyError> {
             &format!("unknown digest algorithm {}", si.digest_alg.oid),
         )
     })?;
+    if !sd
+        .digest_algorithms
+        .iter()
+        .any(|a| a.oid == si.digest_alg.oid)
+    {
+        return Err(unreadable(&"digestAlgorithms does not list the signer's"));
+    }
     let mut ctx = ring::digest::Context::new(halg);
     for p in parts {
         ctx.update(p);
@@ -278,7 +285,7 @@ pub fn check(cms: &[u8], parts: &[&[u8]]) -> Result<Checked, VerifyError> {
             .and_then(|a| a.values.iter().next())
     };
     let ct = one(rfc5911::ID_CONTENT_TYPE).and_then(|v| v.decode_as::<ObjectIdentifier>().ok());
-    if ct != Some(rfc5911::ID_DATA) {
+    if ct != Some(rfc5911::ID_DATA) || sd.encap_content_info.econtent_type != rfc5911::ID_DATA {
         return Err(invalid(
             "signaturens content-type är inte id-data",
             "the signature's content-type is not id-data",

@@ -96,3 +96,43 @@ impl std::fmt::Display for VerifyError {
 }
 
 impl std::error::Error for VerifyError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_made_outside_the_certificate_validity_is_invalid() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = DateTime::parse_from_rfc3339("2026-11-20T10:00:00+01:00").unwrap();
+        let (k, c) = new_key(dir.path(), "Åsa Öberg", "DSO", "Kommunen", made).unwrap();
+        let signer = Signer::load(&k, &c).unwrap();
+        let pdf = sample::sample_pdf(1, 2000, false);
+        for time in ["2026-11-19T10:00:00+01:00", "2031-11-21T10:00:00+01:00"] {
+            let info = SignInfo {
+                reason: "Test".into(),
+                location: String::new(),
+                time: DateTime::parse_from_rfc3339(time).unwrap(),
+            };
+            // sign_pdf refuses …
+            let e = sign_pdf(&pdf, &signer, &info).unwrap_err().to_string();
+            assert!(e.contains("gäller") || e.contains("valid"), "{e}");
+            // … and a verifier rejects such a signature when made anyway.
+            let signed = pdf::sign_pdf_unchecked(&pdf, &signer, &info).unwrap();
+            match verify_pdf(&signed) {
+                Err(VerifyError::Invalid(m)) => {
+                    assert!(m.contains("gällde inte") || m.contains("not valid"), "{m}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        let info = SignInfo {
+            reason: "Test".into(),
+            location: String::new(),
+            time: made,
+        };
+        let v = verify_pdf(&sign_pdf(&pdf, &signer, &info).unwrap()).unwrap();
+        assert_eq!(v.signed_at, made);
+        assert_eq!(v.subfilter, "ETSI.CAdES.detached");
+    }
+}

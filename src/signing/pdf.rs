@@ -54,6 +54,12 @@ pub fn sign_pdf(pdf: &[u8], signer: &Signer, info: &SignInfo) -> Result<Vec<u8>>
         )));
     }
 
+    sign_pdf_unchecked(pdf, signer, info)
+}
+
+/// [`sign_pdf`] without the check that the certificate is valid at the signing time (tests
+/// use it to make signatures a verifier must reject).
+pub(crate) fn sign_pdf_unchecked(pdf: &[u8], signer: &Signer, info: &SignInfo) -> Result<Vec<u8>> {
     let doc = Document::load_mem(pdf).map_err(pdf_error)?;
     if doc.trailer.has(b"Encrypt") || doc.encryption_state.is_some() {
         return Err(pdf_error(t("filen är krypterad", "the file is encrypted")));
