@@ -18,4 +18,5 @@ pub mod ledger;
 pub mod questionnaire;
 pub mod record;
 pub mod registers;
+pub mod signing;
 pub mod workspace;

@@ -4,4 +4,5 @@ mod account;
 mod assess;
 mod interactive;
 mod robustness;
+mod signing;
 mod test;
