@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod document;
 pub mod error;
 pub mod finding;
 pub mod i18n;
