@@ -276,7 +276,7 @@ fn finish(
     }
     let af: Vec<Object> = specs.iter().map(|(_, id)| Object::Reference(*id)).collect();
     let mut tree = specs.clone();
-    tree.sort_by(|a, b| text_bytes(&a.0).cmp(&text_bytes(&b.0)));
+    tree.sort_by_key(|a| text_bytes(&a.0));
     let names: Vec<Object> = tree
         .iter()
         .flat_map(|(n, id)| [text(n), Object::Reference(*id)])
