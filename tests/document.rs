@@ -59,6 +59,11 @@ fn stdout_ok(tool: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.trim().is_empty(),
+        "{tool} {args:?} complained: {stderr}"
+    );
     String::from_utf8(out.stdout).expect("tool output is UTF-8")
 }
 
@@ -200,4 +205,63 @@ fn sample_record_renders_to_images() {
         let png = dir.path().join(format!("p-{n}.png"));
         assert!(std::fs::metadata(&png).unwrap().len() > 1000);
     }
+}
+
+#[test]
+fn awkward_input_stays_valid() {
+    let title = "En mycket lång titel om dataskyddet för ett kommunalt konto på en plattform i sociala medier – med “citat”, § och åäö ÅÄÖ, som aldrig tar slut";
+    let mut m = format!("# {title}\n!kv En ovanligt lång etikett som måste radbrytas | värde 🌟 och https://example.org/en/mycket/lång/adress/utan/mellanslag/alls\n\n");
+    m.push_str("## Bred tabell\n| A | B | C | D | E | F | G | H |\n");
+    for i in 0..3 {
+        m.push_str(&format!(
+            "| {i} | personuppgiftsansvarig | Dataskyddsförordningen | x | y | z | längre text | sista |\n"
+        ));
+    }
+    m.push_str(&format!(
+        "\n## Hög rad\n| Nr | Text |\n| 1 | {} |\n| 2 | kort |\n\n",
+        "Ett långt stycke text som upprepas. ".repeat(300)
+    ));
+    m.push_str(&format!("> {}\n\n", "En lång varning. ".repeat(400)));
+    m.push_str(&"- punkt\n".repeat(40));
+    let meta = Meta {
+        title: title.into(),
+        subject: "x".repeat(300),
+        author: "Åsa".into(),
+        keywords: vec!["ä".repeat(200)],
+        lang: "en".into(),
+        creator: "test".into(),
+        created: chrono::DateTime::parse_from_rfc3339("2026-03-29T01:59:59-00:30").unwrap(),
+    };
+    let files = vec![Attachment {
+        name: "svar för bedömning.toml".into(),
+        mime: "application/toml".into(),
+        description: "Svar".into(),
+        bytes: b"a = 1\n".to_vec(),
+    }];
+    let pdf = render_pdf(&m, &meta, &files).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("awkward.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let path = path.to_str().unwrap();
+
+    let check = run("qpdf", &["--check", path]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let info = stdout_ok("pdfinfo", &[path]);
+    assert!(
+        info.contains(&format!("Title:           {title}")),
+        "{info}"
+    );
+    stdout_ok("pdffonts", &[path]);
+    let text = stdout_ok("pdftotext", &[path, "-"]);
+    assert!(text.contains("Page 1 of"), "{text}");
+    assert!(
+        text.contains("värde ? och"),
+        "a glyph the font lacks becomes '?'"
+    );
+    let list = stdout_ok("pdfdetach", &["-list", path]);
+    assert!(list.contains("svar för bedömning.toml"), "{list}");
 }

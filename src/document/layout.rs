@@ -447,8 +447,23 @@ fn prepare(b: &Block) -> Prepared {
 }
 
 impl Prepared {
-    /// Height of the part that must stay with a heading placed before this block.
-    fn lead(&self) -> f32 {
+    /// Space before the block (collapsed with the space after the previous one).
+    fn gap(&self) -> f32 {
+        match self {
+            Prepared::Title(_) => 6.0,
+            Prepared::Heading(_, f) if f.size > H3.size => 16.0,
+            Prepared::Heading(..) => 11.0,
+            Prepared::Paragraph(_) | Prepared::List(_) => 6.0,
+            Prepared::Grid(g) if g.kv => 4.0,
+            Prepared::Grid(_) => 8.0,
+            Prepared::Note(_) => 10.0,
+            Prepared::PageBreak => 0.0,
+        }
+    }
+
+    /// Height the block's first part needs on a page: less than that left, it starts on
+    /// the next page. The same figure keeps a heading together with the block after it.
+    fn first_need(&self) -> f32 {
         match self {
             Prepared::Title(l) => l.len() as f32 * TITLE.leading,
             Prepared::Heading(l, f) => l.len() as f32 * f.leading,
@@ -456,15 +471,15 @@ impl Prepared {
             Prepared::List(items) => {
                 items.first().map_or(0, |i| i.len().min(2)) as f32 * BODY.leading
             }
-            Prepared::Grid(g) => {
-                g.header.as_ref().map_or(0.0, |h| g.row_height(h))
-                    + g.rows.first().map_or(0.0, |r| g.row_height(r).min(60.0))
-            }
-            Prepared::Note(p) => {
-                2.0 * NOTE_PAD + p.first().map_or(0, |l| l.len().min(2)) as f32 * BODY.leading
-            }
+            Prepared::Grid(g) => g.first_need(),
+            Prepared::Note(p) => note_first_need(p),
             Prepared::PageBreak => 0.0,
         }
+    }
+
+    /// What a heading placed before this block must keep with it.
+    fn lead(&self) -> f32 {
+        self.gap() + self.first_need()
     }
 }
 
@@ -476,7 +491,7 @@ fn place(w: &mut Writer, p: &Prepared, next_lead: f32) {
             }
         }
         Prepared::Title(lines) => {
-            w.gap(6.0);
+            w.gap(p.gap());
             let h = lines.len() as f32 * TITLE.leading;
             w.reserve(h + 4.0 + next_lead);
             for l in lines {
@@ -490,12 +505,8 @@ fn place(w: &mut Writer, p: &Prepared, next_lead: f32) {
             w.gap(12.0);
         }
         Prepared::Heading(lines, font) => {
-            let (before, after) = if font.size > H3.size {
-                (16.0, 5.0)
-            } else {
-                (11.0, 3.0)
-            };
-            w.gap(before);
+            let after = if font.size > H3.size { 5.0 } else { 3.0 };
+            w.gap(p.gap());
             let h = lines.len() as f32 * font.leading;
             w.reserve(h + after + next_lead);
             for l in lines {
@@ -505,11 +516,11 @@ fn place(w: &mut Writer, p: &Prepared, next_lead: f32) {
             w.gap(after);
         }
         Prepared::Paragraph(lines) => {
-            w.gap(6.0);
+            w.gap(p.gap());
             place_lines(w, lines, MARGIN_X, None);
         }
         Prepared::List(items) => {
-            w.gap(6.0);
+            w.gap(p.gap());
             let bullet_x = MARGIN_X + 5.0;
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -519,12 +530,12 @@ fn place(w: &mut Writer, p: &Prepared, next_lead: f32) {
             }
         }
         Prepared::Grid(g) => {
-            w.gap(if g.kv { 4.0 } else { 8.0 });
+            w.gap(p.gap());
             g.place(w);
             w.gap(8.0);
         }
         Prepared::Note(paras) => {
-            w.gap(10.0);
+            w.gap(p.gap());
             place_note(w, paras);
             w.gap(10.0);
         }
@@ -557,6 +568,18 @@ fn place_lines(w: &mut Writer, lines: &[Line], x: f32, bullet: Option<f32>) {
     }
 }
 
+/// A note box stays whole when it fits on a page; a longer one needs two lines to start.
+fn note_first_need(paras: &[Vec<Line>]) -> f32 {
+    let lines: usize = paras.iter().map(Vec::len).sum();
+    let gaps = paras.len().saturating_sub(1) as f32 * NOTE_PARA_GAP;
+    let total = 2.0 * NOTE_PAD + lines as f32 * BODY.leading + gaps;
+    if total <= BOTTOM - TOP {
+        total
+    } else {
+        2.0 * NOTE_PAD + 2.0 * BODY.leading
+    }
+}
+
 fn place_note(w: &mut Writer, paras: &[Vec<Line>]) {
     // Flatten to (line, extra gap before it).
     let mut lines: Vec<(&Line, f32)> = Vec::new();
@@ -566,15 +589,7 @@ fn place_note(w: &mut Writer, paras: &[Vec<Line>]) {
             lines.push((l, gap));
         }
     }
-    let total: f32 = 2.0 * NOTE_PAD + lines.iter().map(|(_, g)| g + BODY.leading).sum::<f32>();
-    let page_body = BOTTOM - TOP;
-    // Keep the box whole when it can be; otherwise at least two lines of it.
-    let first_need = if total <= page_body {
-        total
-    } else {
-        2.0 * NOTE_PAD + 2.0 * BODY.leading
-    };
-    w.reserve(first_need);
+    w.reserve(note_first_need(paras));
     let text_x = MARGIN_X + NOTE_BAR_W + NOTE_PAD;
     let mut i = 0;
     while i < lines.len() {
@@ -736,11 +751,22 @@ impl Grid {
         lines as f32 * self.font().leading + 2.0 * CELL_PAD_Y
     }
 
-    fn place(&self, w: &mut Writer) {
+    /// The header and the first row; a first row taller than a page (which will be split)
+    /// needs two of its lines.
+    fn first_need(&self) -> f32 {
         let header_h = self.header.as_ref().map_or(0.0, |h| self.row_height(h));
         let first = self.rows.first().map_or(0.0, |r| self.row_height(r));
+        if header_h + first <= BOTTOM - TOP {
+            header_h + first
+        } else {
+            header_h + 2.0 * self.font().leading + 2.0 * CELL_PAD_Y
+        }
+    }
+
+    fn place(&self, w: &mut Writer) {
+        let header_h = self.header.as_ref().map_or(0.0, |h| self.row_height(h));
         let page_body = BOTTOM - TOP;
-        w.reserve(header_h + first.min(page_body - header_h));
+        w.reserve(self.first_need());
         let mut seg_top = w.y;
         if let Some(h) = &self.header {
             self.draw_row(w, h, 0, usize::MAX, true);
@@ -1029,5 +1055,68 @@ mod tests {
             .items
             .iter()
             .any(|i| matches!(i, Item::Text { text, .. } if text.starts_with("Första"))));
+    }
+
+    fn page_of(pages: &[Page], needle: &str) -> usize {
+        pages
+            .iter()
+            .position(|p| {
+                p.items
+                    .iter()
+                    .any(|i| matches!(i, Item::Text { text, .. } if text.starts_with(needle)))
+            })
+            .unwrap_or_else(|| panic!("{needle} not laid out"))
+    }
+
+    #[test]
+    fn heading_stays_with_a_note_box_and_a_tall_row() {
+        for follower in [
+            format!("> {}", "Varning som tar flera rader. ".repeat(40)),
+            format!("| Nr | Text |\n| 1 | {} |", "Lång cell. ".repeat(900)),
+        ] {
+            for filler in 30..48 {
+                let mut m = "rad\n\n".repeat(filler);
+                m.push_str("## Rubrik\n");
+                m.push_str(&follower);
+                let pages = layout(&parse(&m));
+                let first_word = if follower.starts_with('>') {
+                    "Varning"
+                } else {
+                    "Nr"
+                };
+                assert_eq!(
+                    page_of(&pages, "Rubrik"),
+                    page_of(&pages, first_word),
+                    "filler {filler}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_leaves_the_body_area() {
+        let mut m = String::from("# Titel\n");
+        m.push_str(&format!(
+            "| Nr | Text |\n| 1 | {} |\n\n",
+            "Lång cell. ".repeat(900)
+        ));
+        m.push_str(&format!("> {}\n\n", "Varning. ".repeat(900)));
+        m.push_str(&"- punkt med text som är lagom lång\n".repeat(80));
+        for p in layout(&parse(&m)) {
+            for i in &p.items {
+                match i {
+                    Item::Text { x, y, .. } => {
+                        assert!(*y >= TOP && *y <= BOTTOM && *x >= MARGIN_X, "{i:?}");
+                    }
+                    Item::Rect { x, y, w, h, .. } => {
+                        assert!(*y >= TOP - 0.01 && y + h <= BOTTOM + 0.01, "{i:?}");
+                        assert!(
+                            *x >= MARGIN_X - 0.01 && x + w <= MARGIN_X + WIDTH + 0.01,
+                            "{i:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -75,6 +75,14 @@ pub fn write(
     }
     finish(&mut pdf, meta, attachments, digest)
         .map_err(|e| Error::input(format!("PDF assembly failed: {e}")))?;
+    if !pdf
+        .objects
+        .keys()
+        .enumerate()
+        .all(|(i, (num, gen))| *num as usize == i + 1 && *gen == 0)
+    {
+        pdf.renumber_objects(); // one contiguous cross-reference section, 1..=n
+    }
     compress(&mut pdf);
     let mut out = Vec::with_capacity(64 * 1024);
     pdf.save_to(&mut out)
@@ -219,11 +227,17 @@ fn finish(
         ("CreationDate", Object::string_literal(date.clone())),
         ("ModDate", Object::string_literal(date.clone())),
     ]);
-    let info_id = pdf.add_object(info);
-    if let Ok(old) = pdf.trailer.get(b"Info").and_then(Object::as_reference) {
-        pdf.objects.remove(&old);
+    // Replaced in place: a gap in the object numbers leaves a hole in the cross-reference
+    // table, which poppler takes for damage (it then rebuilds the table and complains).
+    match pdf.trailer.get(b"Info").and_then(Object::as_reference) {
+        Ok(id) => {
+            pdf.objects.insert(id, Object::Dictionary(info));
+        }
+        Err(_) => {
+            let id = pdf.add_object(info);
+            pdf.trailer.set("Info", Object::Reference(id));
+        }
     }
-    pdf.trailer.set("Info", Object::Reference(info_id));
 
     // Deterministic file identifier.
     let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);

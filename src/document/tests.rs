@@ -99,6 +99,13 @@ fn pdf_is_ready_for_an_incremental_signature() {
     assert!(text.contains("\nxref\n"), "classic cross-reference table");
     assert!(text.contains("\ntrailer\n"));
     assert!(!text.contains("/ObjStm") && !text.contains("/XRef"));
+    // One cross-reference section covering every object, without holes (poppler rebuilds
+    // the table when an entry is missing).
+    let xref = &text[text.rfind("\nxref\n").unwrap() + 6..];
+    let header = xref.lines().next().unwrap();
+    let size = text.split("/Size ").last().unwrap();
+    let size: String = size.chars().take_while(char::is_ascii_digit).collect();
+    assert_eq!(header, format!("0 {size}"));
     let doc = lopdf::Document::load_mem(&pdf).unwrap();
     assert!(matches!(
         doc.reference_table.cross_reference_type,
