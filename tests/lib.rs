@@ -1,7 +1,9 @@
-//! Integration tests: each runs the real `dataskydd` binary in a temporary workspace.
+//! Integration tests: each runs the real `dataskydd` binary in a temporary workspace
+//! (one module per area; `test` is the builder they share).
 
 mod account;
 mod assess;
+mod document;
 mod interactive;
 mod robustness;
 mod signing;
