@@ -150,15 +150,15 @@ fn run(bin: &Path, ws: &Path, args: &[&str]) {
 fn answers(i: usize, platform: &str, owner: &str) -> String {
     let mut s = format!(
         "[account]\nplatform = \"{platform}\"\nowner_unit = \"{owner}\"\nshared = {}\n",
-        i % 7 == 0
+        i.is_multiple_of(7)
     );
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         s.push_str("operated_by = \"contractor\"\n[contractor]\nname = \"Entreprenör AB\"\ndecides = \"municipality\"\nagreement = \"none\"\n");
     }
     s.push_str(&format!(
         "[features]\ndirect_messages = {}\naudience_children = {}\n[data]\nconfidential_expected = {}\n",
-        i % 2 == 0,
-        i % 3 == 0,
+        i.is_multiple_of(2),
+        i.is_multiple_of(3),
         i % 4 == 2
     ));
     for t in 0..(i % 3) {

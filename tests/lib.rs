@@ -5,6 +5,7 @@ mod account;
 mod assess;
 mod document;
 mod interactive;
+mod records;
 mod robustness;
 mod signing;
 mod test;
