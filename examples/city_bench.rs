@@ -57,7 +57,8 @@ fn main() {
         .unwrap();
     }
     std::fs::write(ws.join("import.csv"), csv).unwrap();
-    run(&bin, ws, &["account", "import", "import.csv"]);
+    let import = ws.join("import.csv");
+    run(&bin, ws, &["account", "import", import.to_str().unwrap()]);
 
     let started = Instant::now();
     let mut child = Command::new(&bin)
@@ -123,7 +124,11 @@ fn main() {
             .count();
         println!("pdfsig: {valid}/{} valid", pdfs.len());
     }
-    let _ = std::fs::remove_dir_all(ws);
+    if std::env::var("BENCH_KEEP").is_err() {
+        let _ = std::fs::remove_dir_all(ws);
+    } else {
+        println!("kept: {}", ws.display());
+    }
 }
 
 fn tempfile_dir() -> std::path::PathBuf {

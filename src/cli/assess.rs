@@ -84,7 +84,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         crate::workspace::write_atomic(&saved, text.as_bytes())?;
     }
     let mut out = serde_json::to_value(&result).expect("serialises");
-    if let Some(path) = &record {
+    if let Some((path, entry)) = &record {
+        assessments::append_all(&ws.path("assessments.csv"), std::slice::from_ref(entry))?;
         out["record"] = json!(path.display().to_string());
         println_path(a.json, path);
     }
@@ -103,6 +104,7 @@ fn println_path(json: bool, path: &Path) {
 }
 
 /// Validates an answers text, assesses and (unless `dry_run`) writes the signed record.
+/// The caller logs the returned entry (a batch logs all its entries in one write).
 #[allow(clippy::too_many_arguments)]
 pub fn assess_one(
     ws: &Workspace,
@@ -113,7 +115,7 @@ pub fn assess_one(
     out_dir: &Path,
     dry_run: bool,
     registered: Option<&accounts::Account>,
-) -> Result<(Assessment, Option<PathBuf>)> {
+) -> Result<(Assessment, Option<(PathBuf, assessments::Entry)>)> {
     let answers = q.validate(text, file)?;
     let typed: Answers =
         serde_json::from_value(answers).map_err(|e| Error::input(e.to_string()).in_file(file))?;
@@ -147,14 +149,14 @@ pub fn saved_path(ws: &Workspace, id: &str) -> PathBuf {
     ws.answers_dir("assess").join(format!("{id}.toml"))
 }
 
-/// Writes the signed record and logs it in assessments.csv.
+/// Writes the signed record; returns its path and the row for assessments.csv.
 pub fn write_record(
     ws: &Workspace,
     q: &Questionnaire,
     answers_toml: &str,
     result: &Assessment,
     out_dir: &Path,
-) -> Result<PathBuf> {
+) -> Result<(PathBuf, assessments::Entry)> {
     let now = crate::clock::now();
     let stem = format!("bedomning-{}-{}", result.account, now.format("%Y%m%d"));
     let data = document_data(ws, q, result, answers_toml, &now);
@@ -173,29 +175,26 @@ pub fn write_record(
         file_stem: stem,
     };
     let path = record::write(ws, &rec, out_dir)?;
-    assessments::append(
-        &ws.path("assessments.csv"),
-        &assessments::Entry {
-            assessed_at: now.to_rfc3339(),
-            account: result.account.clone(),
-            controller: result.controller.clone().unwrap_or_default(),
-            exposure: result.exposure.clone(),
-            must_actions: result
-                .actions
-                .iter()
-                .filter(|x| x.level == crate::finding::Level::Must)
-                .count(),
-            should_actions: result
-                .actions
-                .iter()
-                .filter(|x| x.level == crate::finding::Level::Should)
-                .count(),
-            outcomes: result.outcomes.clone(),
-            record: path.display().to_string(),
-            rules_version: result.rules_version.to_string(),
-        },
-    )?;
-    Ok(path)
+    let entry = assessments::Entry {
+        assessed_at: now.to_rfc3339(),
+        account: result.account.clone(),
+        controller: result.controller.clone().unwrap_or_default(),
+        exposure: result.exposure.clone(),
+        must_actions: result
+            .actions
+            .iter()
+            .filter(|x| x.level == crate::finding::Level::Must)
+            .count(),
+        should_actions: result
+            .actions
+            .iter()
+            .filter(|x| x.level == crate::finding::Level::Should)
+            .count(),
+        outcomes: result.outcomes.clone(),
+        record: path.display().to_string(),
+        rules_version: result.rules_version.to_string(),
+    };
+    Ok((path, entry))
 }
 
 /// The data the assessment template renders: everything already phrased, no law decided here.

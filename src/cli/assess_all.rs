@@ -26,6 +26,16 @@ struct Done {
     owner: String,
     exposure: String,
     must: usize,
+    entry: Option<assessments::Entry>,
+}
+
+/// Threads for a batch: writing a signed record waits on fsync more than it computes, so
+/// more threads than cores keep the disk's group commit busy.
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        * 4
 }
 
 pub fn run(
@@ -111,19 +121,25 @@ pub fn run(
     };
     let started = std::time::Instant::now();
     let failed = AtomicUsize::new(0);
-    let results: Vec<std::result::Result<Done, (String, String)>> = files
-        .par_iter()
-        .map(|(id, path)| {
-            let r = one(ws, &q, id, path, &registered, &out_dir, dry_run);
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            r.map_err(|e| {
-                failed.fetch_add(1, Ordering::Relaxed);
-                (id.clone(), e.to_string())
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads())
+        .build()
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    let results: Vec<std::result::Result<Done, (String, String)>> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|(id, path)| {
+                let r = one(ws, &q, id, path, &registered, &out_dir, dry_run);
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+                r.map_err(|e| {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    (id.clone(), e.to_string())
+                })
             })
-        })
-        .collect();
+            .collect()
+    });
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -135,6 +151,10 @@ pub fn run(
             Ok(d) => done.push(d),
             Err(e) => errors.push(e),
         }
+    }
+    let entries: Vec<assessments::Entry> = done.iter_mut().filter_map(|d| d.entry.take()).collect();
+    if !entries.is_empty() {
+        assessments::append_all(&ws.path("assessments.csv"), &entries)?;
     }
     let summary = if dry_run || done.is_empty() {
         None
@@ -205,7 +225,8 @@ fn one(
         .in_file(path)
     })?;
     let text = std::fs::read_to_string(path).at(path)?;
-    let (result, _) = super::assess::assess_one(ws, q, id, &text, path, out_dir, dry_run, None)?;
+    let (result, record) =
+        super::assess::assess_one(ws, q, id, &text, path, out_dir, dry_run, None)?;
     Ok(Done {
         id: id.to_string(),
         owner: result
@@ -218,6 +239,7 @@ fn one(
             .iter()
             .filter(|a| a.level == Level::Must)
             .count(),
+        entry: record.map(|(_, e)| e),
     })
 }
 

@@ -116,6 +116,13 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
         crate::workspace::write_atomic(&saved, answers.as_bytes())?;
         let (result, record) =
             super::assess::assess_one(&ws, &q, id, answers, &saved, &ws.output_dir(), false, None)?;
+        let record = match record {
+            Some((path, entry)) => {
+                crate::registers::assessments::append_all(&ws.path("assessments.csv"), &[entry])?;
+                Some(path)
+            }
+            None => None,
+        };
         println!(
             "{:<28} {:<9} {}",
             id,

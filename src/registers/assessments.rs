@@ -36,8 +36,15 @@ pub struct Entry {
     pub rules_version: String,
 }
 
-pub fn append(path: &Path, e: &Entry) -> Result<()> {
-    ledger(path).append(&[vec![
+/// Appends entries in one locked write (one fsync for a whole batch).
+pub fn append_all(path: &Path, entries: &[Entry]) -> Result<()> {
+    let rows: Vec<Vec<String>> = entries.iter().map(row).collect();
+    ledger(path).append(&rows)?;
+    Ok(())
+}
+
+fn row(e: &Entry) -> Vec<String> {
+    vec![
         e.assessed_at.clone(),
         e.account.clone(),
         e.controller.clone(),
@@ -47,8 +54,7 @@ pub fn append(path: &Path, e: &Entry) -> Result<()> {
         e.outcomes.join(" "),
         e.record.clone(),
         e.rules_version.clone(),
-    ]])?;
-    Ok(())
+    ]
 }
 
 pub fn read_all(path: &Path) -> Result<Vec<Entry>> {
