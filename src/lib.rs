@@ -17,4 +17,5 @@ pub mod i18n;
 pub mod ledger;
 pub mod questionnaire;
 pub mod record;
+pub mod registers;
 pub mod workspace;
