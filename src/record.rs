@@ -63,4 +63,7 @@ fn template(name: &str, lang: &str) -> Result<&'static str> {
         .ok_or_else(|| crate::error::Error::Usage(format!("no template {name}.{lang}.hbs")))
 }
 
-const TEMPLATES: &[(&str, &str, &str)] = &[];
+const TEMPLATES: &[(&str, &str, &str)] = &[
+    ("breach", "sv", include_str!("../templates/breach.sv.hbs")),
+    ("breach", "en", include_str!("../templates/breach.en.hbs")),
+];

@@ -250,10 +250,13 @@ impl BreachLog {
     }
 }
 
+/// `.breaches.csv.lock` beside the log (hidden: it holds nothing).
 pub fn lock_path(log: &Path) -> PathBuf {
-    let mut s = log.as_os_str().to_owned();
-    s.push(".lock");
-    PathBuf::from(s)
+    let name = log
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "breaches.csv".into());
+    log.with_file_name(format!(".{name}.lock"))
 }
 
 /// Folds follow-ups into their evaluations, in the log's order.
