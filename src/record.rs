@@ -63,7 +63,12 @@ fn template(name: &str, lang: &str) -> Result<&'static str> {
         .ok_or_else(|| crate::error::Error::Usage(format!("no template {name}.{lang}.hbs")))
 }
 
+#[rustfmt::skip]
 const TEMPLATES: &[(&str, &str, &str)] = &[
+    ("assessment", "sv", include_str!("../templates/assessment.sv.hbs")),
+    ("assessment", "en", include_str!("../templates/assessment.en.hbs")),
+    ("summary", "sv", include_str!("../templates/summary.sv.hbs")),
+    ("summary", "en", include_str!("../templates/summary.en.hbs")),
     ("breach", "sv", include_str!("../templates/breach.sv.hbs")),
     ("breach", "en", include_str!("../templates/breach.en.hbs")),
 ];

@@ -451,7 +451,7 @@ pub struct Evaluation {
     pub rules_version: &'static str,
 }
 
-pub const RULES_VERSION: &str = "2026.11.1";
+pub use super::RULES_VERSION;
 
 /// The 72-hour deadline of Art. 33(1), computed on instants, shown in Stockholm time.
 pub fn imy_deadline(aware_at: DateTime<FixedOffset>) -> DateTime<FixedOffset> {

@@ -1,3 +1,16 @@
-//! The registers on disk, each an append-only [`crate::ledger::Ledger`].
+//! The registers a workspace keeps, each owning its CSV file (through `ledger`).
 
+pub mod accounts;
+pub mod assessments;
 pub mod breaches;
+
+use crate::error::Result;
+use crate::workspace::Workspace;
+
+/// Creates every register of a new workspace with its header (owner-readable only).
+pub fn create_all(ws: &Workspace) -> Result<()> {
+    accounts::ledger(&ws.accounts_csv()).create()?;
+    assessments::ledger(&ws.path("assessments.csv")).create()?;
+    breaches::BreachLog::at(ws).ledger.create()?;
+    Ok(())
+}
