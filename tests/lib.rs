@@ -2,5 +2,6 @@
 
 mod account;
 mod assess;
+mod breach;
 mod interactive;
 mod test;

@@ -101,6 +101,21 @@ fn run_evaluate(ctx: &Ctx, args: Args) -> Result<i32> {
         }
     };
     let typed = typed_answers(&answers, now, &source)?;
+    if crate::registers::accounts::find(&ws.accounts_csv(), &typed.account).is_err() {
+        eprintln!(
+            "{}",
+            t(
+                &format!(
+                    "obs: kontot '{}' finns inte i kontoregistret; bedömningen görs ändå",
+                    typed.account
+                ),
+                &format!(
+                    "note: the account '{}' is not in the account register; evaluating anyway",
+                    typed.account
+                ),
+            )
+        );
+    }
     let outcome = write_evaluation(&ws, &q, &typed, &source, &args, false)?;
     if args.answers.is_none() && !args.dry_run {
         let _ = std::fs::remove_file(in_progress(&ws));
@@ -169,6 +184,21 @@ fn typed_answers(
         Some(f) => e.in_file(f),
         None => e,
     })?;
+    if crate::registers::accounts::check_id(&a.account).is_err() {
+        let id = &a.account;
+        let mut err = Error::input(t(
+            &format!("'{id}' är inget giltigt konto-id: använd 1–64 tecken a–z, 0–9 och - (t.ex. nykoping-fb); aldrig personuppgifter"),
+            &format!("'{id}' is not a valid account id: use 1–64 characters a–z, 0–9 and - (e.g. nykoping-fb); never personal data"),
+        ))
+        .field("account");
+        if let Some(f) = &source.file {
+            err = err.in_file(f);
+            if let Some(line) = key_line(&source.text, "account") {
+                err = err.at_line(line);
+            }
+        }
+        return Err(err);
+    }
     if let Err(bad) = a.check() {
         let mut err = Error::input(bad.message).field(bad.field);
         if let Some(f) = &source.file {
