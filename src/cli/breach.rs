@@ -528,3 +528,50 @@ pub fn demo(ws: &Workspace) -> Result<()> {
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_writes_three_fictional_records_and_the_log() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("dataskydd.toml"),
+            "[organisation]\nname = \"Demokommun\"\n",
+        )
+        .unwrap();
+        let ws = Workspace::open(d.path()).unwrap();
+        demo(&ws).unwrap();
+        let log = BreachLog::at(&ws);
+        let entries = log.entries().unwrap();
+        assert_eq!(entries.len(), 4);
+        assert_eq!(log.ledger.verify().unwrap().rows, 4);
+        let s = crate::registers::breaches::summarise(
+            &entries,
+            chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00+01:00").unwrap(),
+        );
+        let by = |acc: &str| s.iter().find(|x| x.account == acc).unwrap();
+        let fb = by("nykoping-fb");
+        assert_eq!(fb.breach, "no");
+        assert!(fb.dpo_decision_required);
+        let school = by("sollentuna-skola-ig");
+        assert_eq!(school.level.as_deref(), Some("very_high"));
+        assert!(school
+            .outcomes
+            .contains(&"LATE-NOTIFICATION-REASONS-REQUIRED".to_string()));
+        assert!(school.notified_late && !school.open);
+        let x = by("stockholm-x");
+        assert_eq!(x.level.as_deref(), Some("medium"));
+        assert!(x
+            .outcomes
+            .contains(&"ARCHIVE-BEFORE-DELETE-MISSING".to_string()));
+        for e in entries.iter().filter(|e| !e.record.is_empty()) {
+            let text = std::fs::read(ws.path(&e.record)).unwrap();
+            let text = String::from_utf8_lossy(&text);
+            if !text.starts_with("%PDF") {
+                assert!(text.contains("FIKTIVT EXEMPEL"), "{}", e.record);
+            }
+        }
+    }
+}
