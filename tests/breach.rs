@@ -85,7 +85,10 @@ fn answers_json_gives_the_contract_shape_a_record_and_a_log_row() {
     assert_eq!(v["notify_subjects"], true);
     assert_eq!(v["imy_deadline"], "2026-11-23T09:30:00+01:00");
     assert_eq!(v["dpo_decision_required"], false);
-    assert_eq!(v["outcomes"], serde_json::json!(["BREACH-NOTIFY-IMY-AND-SUBJECTS"]));
+    assert_eq!(
+        v["outcomes"],
+        serde_json::json!(["BREACH-NOTIFY-IMY-AND-SUBJECTS"])
+    );
     assert_eq!(v["findings"][0]["code"], "BREACH-NOTIFY-IMY-AND-SUBJECTS");
     assert_eq!(v["id"], "b-2026-0001");
     assert_eq!(v["assessed_at"], NOW);
@@ -99,7 +102,11 @@ fn answers_json_gives_the_contract_shape_a_record_and_a_log_row() {
     // One log row, chained.
     assert_eq!(chain_ok(&ws), 1);
     let log = ws.read("breaches.csv");
-    assert!(log.lines().nth(1).unwrap().starts_with("b-2026-0001,evaluation,"));
+    assert!(log
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("b-2026-0001,evaluation,"));
     // The next evaluation gets the next id.
     let v = ws
         .run(&["breach", "--answers", "incident.toml", "--json"])
@@ -114,7 +121,13 @@ fn saved_answers_rerun_to_the_same_result() {
     let ws = ws();
     ws.write("incident.toml", CHILD);
     let first = ws
-        .run(&["breach", "--answers", "incident.toml", "--json", "--dry-run"])
+        .run(&[
+            "breach",
+            "--answers",
+            "incident.toml",
+            "--json",
+            "--dry-run",
+        ])
         .ok()
         .json();
     ws.run(&["breach", "--answers", "incident.toml"]).ok();
@@ -181,7 +194,13 @@ fn dry_run_writes_nothing() {
     ws.write("incident.toml", CHILD);
     let before = ws.bytes("breaches.csv");
     let v = ws
-        .run(&["breach", "--answers", "incident.toml", "--dry-run", "--json"])
+        .run(&[
+            "breach",
+            "--answers",
+            "incident.toml",
+            "--dry-run",
+            "--json",
+        ])
         .ok()
         .json();
     assert!(v["record"].is_null());
@@ -195,7 +214,14 @@ fn out_dir_is_honoured() {
     let ws = ws();
     ws.write("incident.toml", CHILD);
     let v = ws
-        .run(&["breach", "--answers", "incident.toml", "--out", "elsewhere", "--json"])
+        .run(&[
+            "breach",
+            "--answers",
+            "incident.toml",
+            "--out",
+            "elsewhere",
+            "--json",
+        ])
         .ok()
         .json();
     assert!(v["record"].as_str().unwrap().contains("elsewhere"));
@@ -229,12 +255,19 @@ fn third_party_comment_is_logged_as_no_breach_with_the_dpo_flag() {
 #[test]
 fn deadlines_across_summer_time_changes() {
     let ws = ws();
-    let autumn = CHILD.replace(
-        "aware_at = 2026-11-20T09:30:00+01:00",
-        "aware_at = 2026-10-23T10:00:00+02:00",
-    )
-    .replace("published_at = 2026-11-20T08:00:00+01:00", "published_at = 2026-10-23T08:00:00+02:00")
-    .replace("removed_at = 2026-11-20T09:45:00+01:00", "removed_at = 2026-10-23T10:15:00+02:00");
+    let autumn = CHILD
+        .replace(
+            "aware_at = 2026-11-20T09:30:00+01:00",
+            "aware_at = 2026-10-23T10:00:00+02:00",
+        )
+        .replace(
+            "published_at = 2026-11-20T08:00:00+01:00",
+            "published_at = 2026-10-23T08:00:00+02:00",
+        )
+        .replace(
+            "removed_at = 2026-11-20T09:45:00+01:00",
+            "removed_at = 2026-10-23T10:15:00+02:00",
+        );
     ws.write("autumn.toml", &autumn);
     let v = ws
         .cmd(&["breach", "--answers", "autumn.toml", "--json", "--dry-run"])
@@ -315,7 +348,10 @@ fn aware_before_published_names_aware_at() {
     let ws = ws();
     refused(
         &ws,
-        &CHILD.replace("aware_at = 2026-11-20T09:30:00+01:00", "aware_at = 2026-11-20T07:30:00+01:00"),
+        &CHILD.replace(
+            "aware_at = 2026-11-20T09:30:00+01:00",
+            "aware_at = 2026-11-20T07:30:00+01:00",
+        ),
         &["rad 13", "'aware_at'"],
     );
 }
@@ -325,7 +361,10 @@ fn removed_before_published_names_removed_at() {
     let ws = ws();
     refused(
         &ws,
-        &CHILD.replace("removed_at = 2026-11-20T09:45:00+01:00", "removed_at = 2026-11-19T09:45:00+01:00"),
+        &CHILD.replace(
+            "removed_at = 2026-11-20T09:45:00+01:00",
+            "removed_at = 2026-11-19T09:45:00+01:00",
+        ),
         &["rad 14", "'removed_at'"],
     );
 }
@@ -335,7 +374,10 @@ fn datetime_without_offset_names_the_field() {
     let ws = ws();
     refused(
         &ws,
-        &CHILD.replace("aware_at = 2026-11-20T09:30:00+01:00", "aware_at = 2026-11-20T09:30:00"),
+        &CHILD.replace(
+            "aware_at = 2026-11-20T09:30:00+01:00",
+            "aware_at = 2026-11-20T09:30:00",
+        ),
         &["rad 13", "'aware_at'", "tidszon"],
     );
 }
@@ -356,7 +398,10 @@ fn english_messages_with_lang_en() {
     let ws = ws();
     ws.write(
         "bad.toml",
-        &CHILD.replace("aware_at = 2026-11-20T09:30:00+01:00", "aware_at = 2026-11-20T07:30:00+01:00"),
+        &CHILD.replace(
+            "aware_at = 2026-11-20T09:30:00+01:00",
+            "aware_at = 2026-11-20T07:30:00+01:00",
+        ),
     );
     ws.run(&["--lang", "en", "breach", "--answers", "bad.toml"])
         .code(2)
@@ -378,7 +423,11 @@ fn list_shows_what_is_due_and_the_time_left() {
         .ok();
     assert!(out.stdout.contains("b-2026-0001"));
     assert!(out.stdout.contains("61 timmar kvar"), "{}", out.stdout);
-    assert!(out.stdout.contains("dataskyddsombudet beslutar"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("dataskyddsombudet beslutar"),
+        "{}",
+        out.stdout
+    );
     let v = ws.run(&["breach", "list", "--json"]).ok().json();
     let rows = v["breaches"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
@@ -403,7 +452,11 @@ fn list_shows_what_is_due_and_the_time_left() {
         .env("DATASKYDD_NOW", "2026-11-24T09:30:00+01:00")
         .run()
         .ok();
-    assert!(out.stdout.contains("försenad med 24 timmar"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("försenad med 24 timmar"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -439,8 +492,14 @@ fn update_appends_a_follow_up_and_closes_the_case() {
     let v = ws.run(&["breach", "list", "--open", "--json"]).ok().json();
     assert_eq!(v["breaches"].as_array().unwrap().len(), 0);
     let v = ws.run(&["breach", "list", "--json"]).ok().json();
-    assert_eq!(v["breaches"][0]["notified_imy_at"], "2026-11-21T14:00:00+01:00");
-    assert_eq!(v["breaches"][0]["subjects_informed_at"], "2026-11-21T16:00:00+01:00");
+    assert_eq!(
+        v["breaches"][0]["notified_imy_at"],
+        "2026-11-21T14:00:00+01:00"
+    );
+    assert_eq!(
+        v["breaches"][0]["subjects_informed_at"],
+        "2026-11-21T16:00:00+01:00"
+    );
     assert_eq!(chain_ok(&ws), 3);
 }
 
@@ -466,15 +525,33 @@ fn bad_updates_are_refused_and_change_nothing() {
     ws.write("incident.toml", CHILD);
     ws.run(&["breach", "--answers", "incident.toml"]).ok();
     let before = ws.bytes("breaches.csv");
-    ws.run(&["breach", "update", "b-2026-0009", "--notified-imy-at", "2026-11-21T14:00:00+01:00"])
-        .code(2)
-        .stderr_has("b-2026-0009");
-    ws.run(&["breach", "update", "b-2026-0001", "--notified-imy-at", "2026-11-21T14:00:00"])
-        .code(2)
-        .stderr_has("--notified-imy-at");
-    ws.run(&["breach", "update", "b-2026-0001", "--notified-imy-at", "2026-11-19T14:00:00+01:00"])
-        .code(2)
-        .stderr_has("--notified-imy-at");
+    ws.run(&[
+        "breach",
+        "update",
+        "b-2026-0009",
+        "--notified-imy-at",
+        "2026-11-21T14:00:00+01:00",
+    ])
+    .code(2)
+    .stderr_has("b-2026-0009");
+    ws.run(&[
+        "breach",
+        "update",
+        "b-2026-0001",
+        "--notified-imy-at",
+        "2026-11-21T14:00:00",
+    ])
+    .code(2)
+    .stderr_has("--notified-imy-at");
+    ws.run(&[
+        "breach",
+        "update",
+        "b-2026-0001",
+        "--notified-imy-at",
+        "2026-11-19T14:00:00+01:00",
+    ])
+    .code(2)
+    .stderr_has("--notified-imy-at");
     ws.run(&["breach", "update", "b-2026-0001"]).code(2);
     assert_eq!(ws.bytes("breaches.csv"), before);
 }
@@ -500,7 +577,11 @@ fn concurrent_processes_keep_the_chain_and_get_distinct_ids() {
     let mut ids = Vec::new();
     for c in children {
         let out = c.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         ids.push(v["id"].as_str().unwrap().to_string());
     }
@@ -533,7 +614,9 @@ fn asks_on_a_terminal_with_the_running_deadline() {
         let out = Command::new("tmux")
             .args(args)
             .output()
-            .unwrap_or_else(|e| panic!("tmux is needed for this test ({e}): apt-get install -y tmux"));
+            .unwrap_or_else(|e| {
+                panic!("tmux is needed for this test ({e}): apt-get install -y tmux")
+            });
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let ws = ws();
@@ -542,7 +625,17 @@ fn asks_on_a_terminal_with_the_running_deadline() {
         "cd '{}' && DATASKYDD_NOW=2026-11-20T20:30:00+01:00 '{BIN}' breach; echo EXIT=$?; sleep 60",
         ws.path().display()
     );
-    tmux(&["new-session", "-d", "-s", &session, "-x", "200", "-y", "50", &script]);
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "200",
+        "-y",
+        "50",
+        &script,
+    ]);
     let mut screen = String::new();
     let mut seen_deadline = false;
     let mut typed_account = false;
@@ -551,7 +644,8 @@ fn asks_on_a_terminal_with_the_running_deadline() {
     for _ in 0..120 {
         std::thread::sleep(Duration::from_millis(250));
         screen = tmux(&["capture-pane", "-p", "-t", &session]);
-        seen_deadline |= screen.contains("IMY ska underrättas senast 2026-11-23 kl. 20:30 (+01:00) — 72 timmar kvar");
+        seen_deadline |= screen
+            .contains("IMY ska underrättas senast 2026-11-23 kl. 20:30 (+01:00) — 72 timmar kvar");
         if screen.contains("EXIT=") {
             break;
         }
@@ -559,7 +653,17 @@ fn asks_on_a_terminal_with_the_running_deadline() {
             tmux(&["send-keys", "-t", &session, "-l", "nykoping-fb"]);
             typed_account = true;
         } else if !picked && screen.contains("Vilka slags personuppgifter") {
-            tmux(&["send-keys", "-t", &session, "Down", "Down", "Down", "Down", "Down", "Space"]);
+            tmux(&[
+                "send-keys",
+                "-t",
+                &session,
+                "Down",
+                "Down",
+                "Down",
+                "Down",
+                "Down",
+                "Space",
+            ]);
             picked = true;
         } else if screen.contains("? Sparades och registrerades") {
             tmux(&["send-keys", "-t", &session, "-l", "y"]);

@@ -375,18 +375,21 @@ pub struct Severity {
 
 /// ENISA 2013: SE = DPC × EI + CB.
 pub fn severity(a: &Answers) -> Severity {
-    let (cat, base) = a
-        .categories
-        .iter()
-        .map(|c| (*c, c.dpc_base()))
-        .fold((Category::Simple, 1u8), |best, cur| {
+    let (cat, base) = a.categories.iter().map(|c| (*c, c.dpc_base())).fold(
+        (Category::Simple, 1u8),
+        |best, cur| {
             if cur.1 > best.1 {
                 cur
             } else {
                 best
             }
-        });
-    let dpc = if a.vulnerable { (base + 1).min(4) } else { base };
+        },
+    );
+    let dpc = if a.vulnerable {
+        (base + 1).min(4)
+    } else {
+        base
+    };
     let ei = a.identifiability.ei();
     let components = Components {
         dpc_category: cat,

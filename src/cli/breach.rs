@@ -261,7 +261,10 @@ fn write_evaluation(
         saved.push_str(&format!(
             "assessed_at = {}   # {}\n",
             rules::rfc3339(a.assessed_at),
-            t("standard: tidpunkten för bedömningen", "default: the time of the evaluation")
+            t(
+                "standard: tidpunkten för bedömningen",
+                "default: the time of the evaluation"
+            )
         ));
     }
     crate::workspace::create_private_dir(&ws.path("answers"))?;
@@ -274,7 +277,10 @@ fn write_evaluation(
     let result = result_json(&id, &evaluation, None, None);
     let title = format!(
         "{} {id}",
-        t("Bedömning av personuppgiftsincident", "Personal data breach evaluation")
+        t(
+            "Bedömning av personuppgiftsincident",
+            "Personal data breach evaluation"
+        )
     );
     let path = record::write(
         ws,
@@ -313,18 +319,10 @@ fn write_evaluation(
 
 /// A path relative to the workspace when it is inside it.
 fn display_path(ws: &Workspace, p: &Path) -> String {
-    p.strip_prefix(&ws.root)
-        .unwrap_or(p)
-        .display()
-        .to_string()
+    p.strip_prefix(&ws.root).unwrap_or(p).display().to_string()
 }
 
-fn result_json(
-    id: &str,
-    e: &Evaluation,
-    record: Option<&Path>,
-    answers: Option<&Path>,
-) -> Value {
+fn result_json(id: &str, e: &Evaluation, record: Option<&Path>, answers: Option<&Path>) -> Value {
     let mut v = serde_json::to_value(e).expect("evaluation serialises");
     if let Some(o) = v.as_object_mut() {
         o.insert("id".into(), Value::String(id.to_string()));
@@ -519,12 +517,8 @@ pub fn demo(ws: &Workspace) -> Result<()> {
     list::append_follow_up(
         ws,
         &ids[1],
-        Some(
-            chrono::DateTime::parse_from_rfc3339("2026-11-09T15:30:00+01:00").expect("fixed"),
-        ),
-        Some(
-            chrono::DateTime::parse_from_rfc3339("2026-11-09T17:00:00+01:00").expect("fixed"),
-        ),
+        Some(chrono::DateTime::parse_from_rfc3339("2026-11-09T15:30:00+01:00").expect("fixed")),
+        Some(chrono::DateTime::parse_from_rfc3339("2026-11-09T17:00:00+01:00").expect("fixed")),
     )?;
     Ok(())
 }

@@ -326,8 +326,12 @@ fn non_empty(s: &str) -> Option<String> {
 /// The error for an id that is not in the log.
 pub fn unknown_id(id: &str, path: &Path) -> Error {
     Error::input(t(
-        &format!("det finns ingen bedömning med id '{id}' i incidentloggen (se `dataskydd breach list`)"),
-        &format!("there is no evaluation with id '{id}' in the breach log (see `dataskydd breach list`)"),
+        &format!(
+            "det finns ingen bedömning med id '{id}' i incidentloggen (se `dataskydd breach list`)"
+        ),
+        &format!(
+            "there is no evaluation with id '{id}' in the breach log (see `dataskydd breach list`)"
+        ),
     ))
     .in_file(path)
     .field("ID")
@@ -382,7 +386,11 @@ mod tests {
         assert!(header.starts_with("id,entry,recorded_at,account,"));
         // A changed byte is found at its line.
         let s = std::fs::read_to_string(&log.ledger.path).unwrap();
-        std::fs::write(&log.ledger.path, s.replacen("b-2026-0002", "b-2026-0009", 1)).unwrap();
+        std::fs::write(
+            &log.ledger.path,
+            s.replacen("b-2026-0002", "b-2026-0009", 1),
+        )
+        .unwrap();
         let err = log.ledger.verify().unwrap_err().to_string();
         assert!(err.contains("3"), "{err}");
     }

@@ -113,7 +113,10 @@ fn third_party_comment_with_escalating_data_needs_the_dpo() {
         a.categories = vec![Category::Simple, c];
         let e = evaluate(&a);
         assert_eq!(e.breach, Breach::No, "{c:?}");
-        assert_eq!(codes(&e), vec!["NO-BREACH-DOCUMENT", "DPO-DECISION-UNSETTLED"]);
+        assert_eq!(
+            codes(&e),
+            vec!["NO-BREACH-DOCUMENT", "DPO-DECISION-UNSETTLED"]
+        );
         assert!(e.dpo_decision_required);
         let f = finding(&e, "DPO-DECISION-UNSETTLED");
         assert!(f.unsettled);
@@ -359,7 +362,10 @@ fn unintelligible_data_is_the_34_3_a_exception() {
     let e = evaluate(&a);
     assert!(e.notify_imy);
     assert!(!e.notify_subjects);
-    assert_eq!(codes(&e), vec!["BREACH-NOTIFY-IMY", "BREACH-34(3)-EXCEPTION"]);
+    assert_eq!(
+        codes(&e),
+        vec!["BREACH-NOTIFY-IMY", "BREACH-34(3)-EXCEPTION"]
+    );
     let f = finding(&e, "BREACH-34(3)-EXCEPTION");
     assert!(f.sources.contains(&"GDPR art. 34(3)(a)".to_string()));
     assert!(f.because.contains(&"unintelligible".to_string()));
@@ -446,7 +452,11 @@ fn late_assessment_without_notification_due_is_not_late() {
 
 #[test]
 fn archive_before_delete_missing() {
-    for w in [What::OwnPostError, What::OwnPostDeliberate, What::ThirdPartyComment] {
+    for w in [
+        What::OwnPostError,
+        What::OwnPostDeliberate,
+        What::ThirdPartyComment,
+    ] {
         let mut a = base();
         a.what = w;
         a.archived_before_removal = Some(false);
@@ -586,7 +596,10 @@ fn time_left_texts() {
         time_left_text(d, dt("2026-11-23T14:10:00+01:00")),
         "försenad med 5 timmar"
     );
-    let s = deadline_status(dt("2026-11-20T09:30:00+01:00"), dt("2026-11-20T20:30:00+01:00"));
+    let s = deadline_status(
+        dt("2026-11-20T09:30:00+01:00"),
+        dt("2026-11-20T20:30:00+01:00"),
+    );
     assert!(s.contains("2026-11-23 kl. 09:30 (+01:00)"), "{s}");
     assert!(s.contains("61 timmar kvar"), "{s}");
 }

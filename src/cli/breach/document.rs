@@ -53,15 +53,11 @@ pub fn data(
         num(sev.cb),
         num(sev.score)
     );
-    let deadline = local_text(
-        chrono::DateTime::parse_from_rfc3339(&e.deadline_72h).expect("own output"),
-    );
+    let deadline =
+        local_text(chrono::DateTime::parse_from_rfc3339(&e.deadline_72h).expect("own output"));
     let breach_label = match e.breach {
         Breach::Yes => t("Ja", "Yes"),
-        Breach::No => t(
-            "Nej (modereringsincident)",
-            "No (moderation incident)",
-        ),
+        Breach::No => t("Nej (modereringsincident)", "No (moderation incident)"),
         Breach::Unsettled => t(
             "Oklart – dataskyddsombudet beslutar",
             "Unsettled – the data protection officer decides",
@@ -121,7 +117,10 @@ pub fn data(
         row(t("Publicerades", "Published"), local_text(p));
     }
     row(
-        t("Kännedom (fristen börjar)", "Became aware (the deadline starts)"),
+        t(
+            "Kännedom (fristen börjar)",
+            "Became aware (the deadline starts)",
+        ),
         local_text(a.aware_at),
     );
     if let Some(r) = a.removed_at {
@@ -148,11 +147,11 @@ pub fn data(
         json!({"part": t("DPC grundvärde", "DPC base"), "value": c.dpc_base.to_string(),
                "basis": format!("{} ({})", c.dpc_category.label(), t("känsligaste kategorin", "most critical category"))}),
         json!({"part": t("DPC sårbarhet", "DPC vulnerability"), "value": format!("+{}", c.vulnerable_adjustment),
-               "basis": match (a.vulnerable, c.vulnerable_adjustment) {
-                   (true, 1) => t("sårbara personer: +1 (högst 4)", "vulnerable people: +1 (at most 4)"),
-                   (true, _) => t("sårbara personer, men DPC är redan högst (4)", "vulnerable people, but DPC is already at most (4)"),
-                   _ => t("inga sårbara personer", "no vulnerable people"),
-               }}),
+        "basis": match (a.vulnerable, c.vulnerable_adjustment) {
+            (true, 1) => t("sårbara personer: +1 (högst 4)", "vulnerable people: +1 (at most 4)"),
+            (true, _) => t("sårbara personer, men DPC är redan högst (4)", "vulnerable people, but DPC is already at most (4)"),
+            _ => t("inga sårbara personer", "no vulnerable people"),
+        }}),
         json!({"part": "DPC", "value": sev.dpc.to_string(), "basis": t("sammanhang (1–4)", "processing context (1–4)")}),
         json!({"part": "EI", "value": num(sev.ei), "basis": label(q, "identifiability", &key_of(&a.identifiability))}),
         json!({"part": t("CB konfidentialitet", "CB confidentiality"), "value": num(c.confidentiality), "basis": label(q, "exposure", &key_of(&a.exposure))}),
@@ -180,7 +179,9 @@ pub fn data(
     let mut notification = Vec::new();
     if e.notify_imy {
         notification.push(t(
-            &format!("IMY ska underrättas utan onödigt dröjsmål och senast {deadline} (art. 33.1)."),
+            &format!(
+                "IMY ska underrättas utan onödigt dröjsmål och senast {deadline} (art. 33.1)."
+            ),
             &format!("IMY must be notified without undue delay and by {deadline} (Art. 33(1))."),
         ));
         if let Some(h) = e.hours_left {
@@ -202,7 +203,10 @@ pub fn data(
             "No notification to IMY is required by this evaluation; the breach log documents the event (Art. 33(5)).",
         ));
     }
-    notification.push(format!("{}: {subjects_label}.", t("De registrerade", "The data subjects")));
+    notification.push(format!(
+        "{}: {subjects_label}.",
+        t("De registrerade", "The data subjects")
+    ));
     if e.dpo_decision_required {
         notification.push(t(
             "Rättsläget är oklart: dataskyddsombudet ska fatta och dokumentera beslutet om anmälan.",
@@ -280,14 +284,28 @@ pub fn data(
             &format!("{}; one post or comment", categories.join(", ")),
         ),
         _ => t(
-            &format!("{}; antal poster uppskattas i anmälan", categories.join(", ")),
-            &format!("{}; number of records to be estimated in the notification", categories.join(", ")),
+            &format!(
+                "{}; antal poster uppskattas i anmälan",
+                categories.join(", ")
+            ),
+            &format!(
+                "{}; number of records to be estimated in the notification",
+                categories.join(", ")
+            ),
         ),
     };
     let subjects_text = if a.vulnerable {
         t(
-            &format!("ungefär {} {}, sårbara (barn, skyddad identitet eller i vård)", a.subjects, persons(a.subjects)),
-            &format!("about {} {}, vulnerable (children, protected identity or in care)", a.subjects, people(a.subjects)),
+            &format!(
+                "ungefär {} {}, sårbara (barn, skyddad identitet eller i vård)",
+                a.subjects,
+                persons(a.subjects)
+            ),
+            &format!(
+                "about {} {}, vulnerable (children, protected identity or in care)",
+                a.subjects,
+                people(a.subjects)
+            ),
         )
     } else {
         t(

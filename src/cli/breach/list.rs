@@ -145,10 +145,7 @@ fn status(s: &Summary, now: DateTime<FixedOffset>) -> String {
     if s.notify_subjects {
         parts.push(match &s.subjects_informed_at {
             Some(_) => t("registrerade underrättade", "data subjects told"),
-            None => t(
-                "registrerade ska underrättas",
-                "data subjects to be told",
-            ),
+            None => t("registrerade ska underrättas", "data subjects to be told"),
         });
     }
     parts.join("; ")
@@ -228,8 +225,12 @@ fn datetime_option(v: &Option<String>, option: &str) -> Result<Option<DateTime<F
         None => Ok(None),
         Some(s) => parse(s.trim()).map(Some).ok_or_else(|| {
             Error::input(t(
-                &format!("'{s}' är ingen tidpunkt med tidszon; skriv t.ex. 2026-11-21T14:00:00+01:00"),
-                &format!("'{s}' is not a date-time with an offset; write e.g. 2026-11-21T14:00:00+01:00"),
+                &format!(
+                    "'{s}' är ingen tidpunkt med tidszon; skriv t.ex. 2026-11-21T14:00:00+01:00"
+                ),
+                &format!(
+                    "'{s}' is not a date-time with an offset; write e.g. 2026-11-21T14:00:00+01:00"
+                ),
             ))
             .field(option)
         }),
