@@ -95,6 +95,19 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
+    let t = Instant::now();
+    let entries = log.entries().unwrap();
+    let read = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-21T12:00:00+01:00").unwrap();
+    let summaries = dataskydd::registers::breaches::summarise(&entries, now);
+    println!(
+        "in-process: read {} rows {read:.3} s, summarise {} {:.3} s",
+        entries.len(),
+        summaries.len(),
+        t.elapsed().as_secs_f64()
+    );
+
     for args in [
         vec!["breach", "list"],
         vec!["breach", "list", "--open", "--json"],
