@@ -11,6 +11,7 @@
 pub mod assessment;
 pub mod cli;
 pub mod clock;
+pub mod document;
 pub mod error;
 pub mod finding;
 pub mod i18n;
@@ -18,4 +19,5 @@ pub mod ledger;
 pub mod questionnaire;
 pub mod record;
 pub mod registers;
+pub mod signing;
 pub mod workspace;

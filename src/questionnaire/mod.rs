@@ -166,7 +166,7 @@ impl Question {
             .unwrap_or_default();
         if !self.sources.is_empty() {
             if !s.is_empty() {
-                s.push_str(" ");
+                s.push(' ');
             }
             s.push_str(&format!("[{}]", self.sources.join("; ")));
         }
@@ -351,3 +351,8 @@ impl Question {
 
 #[cfg(test)]
 mod tests;
+
+/// The ids of the built-in questionnaires.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(id, _)| *id)
+}
