@@ -682,3 +682,19 @@ fn asks_on_a_terminal_with_the_running_deadline() {
     assert!(!ws.file("answers/breach/in-progress.toml").exists());
     assert_eq!(chain_ok(&ws), 1);
 }
+
+#[test]
+fn rerun_of_a_breach_record_reports_no_change() {
+    let ws = ws();
+    ws.write("incident.toml", CHILD);
+    let v = ws
+        .run(&["breach", "--answers", "incident.toml", "--json"])
+        .ok()
+        .json();
+    let record = v["record"].as_str().unwrap().to_string();
+    ws.cmd(&["rerun", &record])
+        .env("DATASKYDD_NOW", "2027-02-01T10:00:00+01:00")
+        .run()
+        .ok()
+        .stdout_has("inget har ändrats");
+}

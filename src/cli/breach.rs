@@ -430,6 +430,20 @@ fn print_result(o: &Outcome, json: bool) {
     }
 }
 
+/// Today's rules on a record's embedded answers (for `dataskydd rerun`). The saved answers
+/// carry `assessed_at`, so the result does not depend on when the re-run happens.
+pub fn reevaluate(answers_toml: &str) -> Result<Value> {
+    let q = Questionnaire::load("breach")?;
+    let path = PathBuf::from("answers.toml");
+    let v = q.validate(answers_toml, &path)?;
+    let source = Source {
+        text: answers_toml.to_string(),
+        file: Some(path),
+    };
+    let a = typed_answers(&v, crate::clock::now(), &source)?;
+    Ok(serde_json::to_value(evaluate(&a)).expect("evaluation serialises"))
+}
+
 /// The three fictional scenarios of the demo (DOMAIN.md 5.2; seeds 000–004).
 pub const DEMO_SCENARIOS: &[&str] = &[
     // A visitor's comment naming someone's illness on Nyköping's Facebook page.
