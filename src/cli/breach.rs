@@ -273,7 +273,7 @@ fn write_evaluation(
     crate::workspace::write_atomic(&answers_file, saved.as_bytes())?;
 
     let out_dir = args.out.clone().unwrap_or_else(|| ws.output_dir());
-    let data = document::data(ws, q, a, &evaluation, &id, fictional);
+    let data = document::data(ws, q, a, &evaluation, &id, fictional, &saved);
     let mut result = result_json(&id, &evaluation, None, None);
     if fictional {
         result["fictional"] = Value::Bool(true);

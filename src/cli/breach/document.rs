@@ -40,6 +40,7 @@ pub fn data(
     e: &Evaluation,
     id: &str,
     fictional: bool,
+    answers_toml: &str,
 ) -> Value {
     let sev: &Severity = e
         .severity
@@ -314,7 +315,16 @@ pub fn data(
         )
     };
 
+    let answers: Vec<Value> = q
+        .validate(answers_toml, std::path::Path::new("answers.toml"))
+        .map(|v| q.summary(&v))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(question, answer)| json!({"question": question, "answer": answer}))
+        .collect();
+
     json!({
+        "answers": answers,
         "org": ws.config.organisation.name,
         "id": id,
         "account": a.account,
