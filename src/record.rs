@@ -118,4 +118,6 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("assessment", "en", include_str!("../templates/assessment.en.hbs")),
     ("summary", "sv", include_str!("../templates/summary.sv.hbs")),
     ("summary", "en", include_str!("../templates/summary.en.hbs")),
+    ("breach", "sv", include_str!("../templates/breach.sv.hbs")),
+    ("breach", "en", include_str!("../templates/breach.en.hbs")),
 ];

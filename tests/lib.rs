@@ -3,6 +3,7 @@
 
 mod account;
 mod assess;
+mod breach;
 mod document;
 mod interactive;
 mod records;

@@ -2,6 +2,7 @@
 //! from typed answers to a typed result with reasons, sources and the rule trace.
 
 pub mod account;
+pub mod breach;
 pub mod platforms;
 
 /// The version of the rules; printed in records and compared by `rerun`.

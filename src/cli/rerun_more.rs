@@ -7,10 +7,13 @@ use crate::i18n::t;
 
 pub fn reevaluate(
     kind: &str,
-    _answers: &str,
+    answers: &str,
     _old: &Value,
     _ws: Option<&crate::workspace::Workspace>,
 ) -> Result<Value> {
+    if kind == "breach_evaluation" {
+        return super::breach::reevaluate(answers);
+    }
     Err(Error::input(t(
         &format!("handlingar av slaget '{kind}' kan inte köras om"),
         &format!("records of the kind '{kind}' cannot be re-run"),

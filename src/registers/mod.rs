@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod assessments;
+pub mod breaches;
 
 use crate::error::Result;
 use crate::workspace::Workspace;
@@ -10,5 +11,6 @@ use crate::workspace::Workspace;
 pub fn create_all(ws: &Workspace) -> Result<()> {
     accounts::ledger(&ws.accounts_csv()).create()?;
     assessments::ledger(&ws.path("assessments.csv")).create()?;
+    breaches::BreachLog::at(ws).ledger.create()?;
     Ok(())
 }
