@@ -8,6 +8,7 @@
 //! - [`signing`] signs and verifies PDFs; it knows nothing of assessments.
 //! - [`ledger`] and [`registers`] own the files on disk.
 
+pub mod assessment;
 pub mod cli;
 pub mod clock;
 pub mod error;
@@ -16,4 +17,5 @@ pub mod i18n;
 pub mod ledger;
 pub mod questionnaire;
 pub mod record;
+pub mod registers;
 pub mod workspace;

@@ -184,7 +184,10 @@ pub struct Questionnaire {
 }
 
 /// The questionnaires compiled into the binary, by id.
-const BUILT_IN: &[(&str, &str)] = &[("account", include_str!("../../questionnaires/account.toml"))];
+const BUILT_IN: &[(&str, &str)] = &[
+    ("account", include_str!("../../questionnaires/account.toml")),
+    ("photo", include_str!("../../questionnaires/photo.toml")),
+];
 
 impl Questionnaire {
     /// Loads a built-in questionnaire by id.
