@@ -63,4 +63,35 @@ fn template(name: &str, lang: &str) -> Result<&'static str> {
         .ok_or_else(|| crate::error::Error::Usage(format!("no template {name}.{lang}.hbs")))
 }
 
-const TEMPLATES: &[(&str, &str, &str)] = &[];
+const TEMPLATES: &[(&str, &str, &str)] = &[
+    (
+        "consent_receipt",
+        "sv",
+        include_str!("../templates/consent_receipt.sv.hbs"),
+    ),
+    (
+        "consent_receipt",
+        "en",
+        include_str!("../templates/consent_receipt.en.hbs"),
+    ),
+    (
+        "consent_extract",
+        "sv",
+        include_str!("../templates/consent_extract.sv.hbs"),
+    ),
+    (
+        "consent_extract",
+        "en",
+        include_str!("../templates/consent_extract.en.hbs"),
+    ),
+    (
+        "photo_decision",
+        "sv",
+        include_str!("../templates/photo_decision.sv.hbs"),
+    ),
+    (
+        "photo_decision",
+        "en",
+        include_str!("../templates/photo_decision.en.hbs"),
+    ),
+];
