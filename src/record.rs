@@ -63,35 +63,16 @@ fn template(name: &str, lang: &str) -> Result<&'static str> {
         .ok_or_else(|| crate::error::Error::Usage(format!("no template {name}.{lang}.hbs")))
 }
 
+#[rustfmt::skip]
 const TEMPLATES: &[(&str, &str, &str)] = &[
-    (
-        "consent_receipt",
-        "sv",
-        include_str!("../templates/consent_receipt.sv.hbs"),
-    ),
-    (
-        "consent_receipt",
-        "en",
-        include_str!("../templates/consent_receipt.en.hbs"),
-    ),
-    (
-        "consent_extract",
-        "sv",
-        include_str!("../templates/consent_extract.sv.hbs"),
-    ),
-    (
-        "consent_extract",
-        "en",
-        include_str!("../templates/consent_extract.en.hbs"),
-    ),
-    (
-        "photo_decision",
-        "sv",
-        include_str!("../templates/photo_decision.sv.hbs"),
-    ),
-    (
-        "photo_decision",
-        "en",
-        include_str!("../templates/photo_decision.en.hbs"),
-    ),
+    ("assessment", "sv", include_str!("../templates/assessment.sv.hbs")),
+    ("assessment", "en", include_str!("../templates/assessment.en.hbs")),
+    ("summary", "sv", include_str!("../templates/summary.sv.hbs")),
+    ("summary", "en", include_str!("../templates/summary.en.hbs")),
+    ("consent_receipt", "sv", include_str!("../templates/consent_receipt.sv.hbs")),
+    ("consent_receipt", "en", include_str!("../templates/consent_receipt.en.hbs")),
+    ("consent_extract", "sv", include_str!("../templates/consent_extract.sv.hbs")),
+    ("consent_extract", "en", include_str!("../templates/consent_extract.en.hbs")),
+    ("photo_decision", "sv", include_str!("../templates/photo_decision.sv.hbs")),
+    ("photo_decision", "en", include_str!("../templates/photo_decision.en.hbs")),
 ];

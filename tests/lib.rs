@@ -1,3 +1,6 @@
 //! Integration tests: each runs the real `dataskydd` binary in a temporary workspace.
 
+mod account;
+mod assess;
+mod interactive;
 mod test;

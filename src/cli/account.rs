@@ -1,14 +1,289 @@
-//! `dataskydd account` (being built).
+//! `dataskydd account`: the inventory of social media accounts.
 
-use super::Ctx;
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::{print_json, Ctx};
 use crate::error::{Error, Result};
+use crate::i18n::t;
+use crate::registers::accounts::{self, Account};
+use crate::registers::assessments;
+
+/// An account is overdue when its last assessment is older than this (or there is none).
+pub const REASSESS_DAYS: i64 = 365;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
-    /// Placeholder
-    List,
+    /// Add an account to the register
+    #[command(
+        after_help = "Exempel / example:\n  dataskydd account add nykoping-fb --platform facebook_page \
+                            --owner Kommunstyrelsen --name \"Nyköpings kommun\" --admins 3"
+    )]
+    Add {
+        /// Short slug: a–z, 0–9 and -, at most 64 characters (used in file names)
+        id: String,
+        /// facebook_page | instagram | linkedin_page | x | youtube | tiktok | snapchat | blog | other
+        #[arg(long)]
+        platform: String,
+        /// The committee or company board that owns the account
+        #[arg(long)]
+        owner: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long, default_value = "")]
+        url: String,
+        /// The person responsible (kontoansvarig)
+        #[arg(long, default_value = "")]
+        responsible: String,
+        /// How many people hold the login (2–3 recommended)
+        #[arg(long)]
+        admins: Option<u32>,
+        #[arg(long, default_value = "")]
+        purpose: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import accounts from a CSV file (same columns as accounts.csv; all-or-nothing)
+    #[command(
+        after_help = "Exempel / example:\n  dataskydd account import konton.csv\n\n\
+                            The file needs the columns id, platform, owner and may carry name, url, \
+                            responsible, admins, purpose."
+    )]
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the accounts (with --overdue: never assessed or assessed over a year ago)
+    #[command(after_help = "Exempel / example:\n  dataskydd account list --overdue --json")]
+    List {
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Show one account and its last assessment
+    #[command(after_help = "Exempel / example:\n  dataskydd account show nykoping-fb --json")]
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
-pub fn run(_ctx: &Ctx, _c: Command) -> Result<i32> {
-    Err(Error::Usage("not built yet".into()))
+pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
+    let ws = ctx.workspace()?;
+    let path = ws.accounts_csv();
+    match c {
+        Command::Add {
+            id,
+            platform,
+            owner,
+            name,
+            url,
+            responsible,
+            admins,
+            purpose,
+            json,
+        } => {
+            let a = Account {
+                id,
+                platform,
+                owner,
+                name,
+                url,
+                responsible,
+                admins,
+                purpose,
+                added_at: crate::clock::now().to_rfc3339(),
+            };
+            accounts::add(&path, &a)?;
+            if admins.is_some_and(|n| n < 2) {
+                eprintln!(
+                    "{}",
+                    t(
+                        "Obs: minst två personer bör ha inloggningen, så att kontot inte blir föräldralöst.",
+                        "Note: at least two people should hold the login, so the account is never orphaned.",
+                    )
+                );
+            }
+            if json {
+                print_json(&json!({ "account": a }));
+            } else {
+                println!(
+                    "{}",
+                    t(
+                        &format!("Kontot {} är registrerat.", a.id),
+                        &format!("Account {} registered.", a.id)
+                    )
+                );
+            }
+        }
+        Command::Import { file, json } => {
+            let n = accounts::import(&path, &file, &crate::clock::now().to_rfc3339())?;
+            if json {
+                print_json(&json!({ "imported": n }));
+            } else {
+                println!(
+                    "{}",
+                    t(
+                        &format!("{n} konton importerades."),
+                        &format!("{n} accounts imported.")
+                    )
+                );
+            }
+        }
+        Command::List { overdue, json, csv } => {
+            let rows = listing(&ws)?;
+            let rows: Vec<Listed> = rows.into_iter().filter(|r| !overdue || r.overdue).collect();
+            if json {
+                print_json(&json!({ "accounts": rows }));
+            } else if csv {
+                let mut w = csv::Writer::from_writer(std::io::stdout());
+                let _ = w.write_record([
+                    "id",
+                    "platform",
+                    "owner",
+                    "responsible",
+                    "admins",
+                    "last_assessed",
+                    "exposure",
+                    "overdue",
+                ]);
+                for r in &rows {
+                    let _ = w.write_record([
+                        r.account.id.as_str(),
+                        &r.account.platform,
+                        &r.account.owner,
+                        &r.account.responsible,
+                        &r.account.admins.map(|n| n.to_string()).unwrap_or_default(),
+                        r.last_assessed.as_deref().unwrap_or(""),
+                        r.exposure.as_deref().unwrap_or(""),
+                        if r.overdue { "true" } else { "false" },
+                    ]);
+                }
+                let _ = w.flush();
+            } else if rows.is_empty() {
+                println!("{}", t("Inga konton.", "No accounts."));
+            } else {
+                println!(
+                    "{:<28} {:<14} {:<32} {:<12} {}",
+                    "id",
+                    t("plattform", "platform"),
+                    t("ägare", "owner"),
+                    t("bedömd", "assessed"),
+                    t("exponering", "exposure")
+                );
+                for r in &rows {
+                    println!(
+                        "{:<28} {:<14} {:<32} {:<12} {}{}",
+                        r.account.id,
+                        r.account.platform,
+                        r.account.owner,
+                        r.last_assessed
+                            .as_deref()
+                            .map(|s| &s[..10.min(s.len())])
+                            .unwrap_or("-"),
+                        r.exposure.as_deref().unwrap_or("-"),
+                        if r.overdue {
+                            t("  (ska bedömas)", "  (overdue)")
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+            }
+        }
+        Command::Show { id, json } => {
+            accounts::check_id(&id)?;
+            let rows = listing(&ws)?;
+            let r = rows
+                .into_iter()
+                .find(|r| r.account.id == id)
+                .ok_or_else(|| {
+                    Error::input(t(
+                        &format!("kontot '{id}' finns inte; se `dataskydd account list`"),
+                        &format!("the account '{id}' does not exist; see `dataskydd account list`"),
+                    ))
+                    .in_file(&path)
+                    .field("id")
+                })?;
+            if json {
+                print_json(&serde_json::to_value(&r).expect("serialises"));
+            } else {
+                let a = &r.account;
+                println!("{}  ({})", a.id, a.platform);
+                println!("  {}: {}", t("ägare", "owner"), a.owner);
+                for (k, v) in [
+                    ("name", &a.name),
+                    ("url", &a.url),
+                    ("responsible", &a.responsible),
+                    ("purpose", &a.purpose),
+                ] {
+                    if !v.is_empty() {
+                        println!("  {k}: {v}");
+                    }
+                }
+                if let Some(n) = a.admins {
+                    println!("  admins: {n}");
+                }
+                match &r.last_assessed {
+                    Some(d) => println!(
+                        "  {}: {d} ({}: {}, {}: {})",
+                        t("senast bedömd", "last assessed"),
+                        t("exponering", "exposure"),
+                        r.exposure.as_deref().unwrap_or("-"),
+                        t("ska-åtgärder", "must actions"),
+                        r.must_actions.unwrap_or(0)
+                    ),
+                    None => println!("  {}", t("aldrig bedömd", "never assessed")),
+                }
+                if let Some(rec) = &r.record {
+                    println!("  {}: {rec}", t("senaste handling", "latest record"));
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub account: Account,
+    pub last_assessed: Option<String>,
+    pub exposure: Option<String>,
+    pub must_actions: Option<usize>,
+    pub record: Option<String>,
+    pub overdue: bool,
+}
+
+/// Every account with its latest assessment.
+pub fn listing(ws: &crate::workspace::Workspace) -> Result<Vec<Listed>> {
+    let accounts = accounts::read_all(&ws.accounts_csv())?;
+    let log = assessments::read_all(&ws.path("assessments.csv"))?;
+    let today = crate::clock::today();
+    Ok(accounts
+        .into_iter()
+        .map(|a| {
+            let last = log.iter().rev().find(|e| e.account == a.id);
+            let overdue = match last {
+                None => true,
+                Some(e) => chrono::DateTime::parse_from_rfc3339(&e.assessed_at)
+                    .map(|d| (today - d.date_naive()).num_days() > REASSESS_DAYS)
+                    .unwrap_or(true),
+            };
+            Listed {
+                last_assessed: last.map(|e| e.assessed_at.clone()),
+                exposure: last.map(|e| e.exposure.clone()),
+                must_actions: last.map(|e| e.must_actions),
+                record: last.map(|e| e.record.clone()),
+                overdue,
+                account: a,
+            }
+        })
+        .collect())
 }

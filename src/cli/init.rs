@@ -1,11 +1,128 @@
-//! `dataskydd init` (being built).
+//! `dataskydd init`: create a workspace.
 
 use super::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
+use crate::i18n::t;
+use crate::workspace::{self, Config, Dpo, Organisation, Policy, Signing, CONFIG_FILE, PRESETS};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+#[command(
+    after_help = "Exempel / example:\n  dataskydd init --org \"Sollentuna kommun\" --preset sollentuna \
+                        --dpo-name \"Dataskyddsombudet\" --dpo-email dso@example.se"
+)]
+pub struct Args {
+    /// The organisation (municipality or company) as it should appear on records
+    #[arg(long, default_value = "Kommunen")]
+    pub org: String,
+    /// Local-policy preset: gdpr (the legal baseline only), stockholm, sollentuna, nykoping
+    #[arg(long, default_value = "gdpr", value_parser = clap::builder::PossibleValuesParser::new(PRESETS))]
+    pub preset: String,
+    /// The data protection officer's name (dataskyddsombud), printed on breach records
+    #[arg(long, default_value = "")]
+    pub dpo_name: String,
+    /// The data protection officer's e-mail
+    #[arg(long, default_value = "")]
+    pub dpo_email: String,
+    /// The data protection officer's phone
+    #[arg(long, default_value = "")]
+    pub dpo_phone: String,
+    /// Who signs the records (name on the signing certificate)
+    #[arg(long, default_value = "Dataskyddsombudet")]
+    pub signer_name: String,
+    /// The signer's role (title on the signing certificate)
+    #[arg(long, default_value = "Dataskyddsombud")]
+    pub signer_role: String,
+}
 
-pub fn run(_ctx: &Ctx, _args: Args) -> Result<i32> {
-    Err(Error::Usage("not built yet".into()))
+/// The committees a preset starts with (each nämnd is its own controller).
+fn committees(preset: &str) -> Vec<String> {
+    let list: &[&str] = match preset {
+        "stockholm" => &[
+            "Kommunstyrelsen",
+            "Utbildningsnämnden",
+            "Socialnämnden",
+            "Kulturnämnden",
+            "Miljö- och hälsoskyddsnämnden",
+            "Hägersten-Liljeholmens stadsdelsnämnd",
+        ],
+        "sollentuna" => &["Kommunstyrelsen", "Barn- och utbildningsnämnden"],
+        "nykoping" => &[
+            "Kommunstyrelsen",
+            "Barn- och ungdomsnämnden",
+            "Socialnämnden",
+        ],
+        _ => &["Kommunstyrelsen"],
+    };
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
+    let root = &ctx.root;
+    let config_path = root.join(CONFIG_FILE);
+    if config_path.exists() {
+        return Err(Error::Usage(t(
+            &format!(
+                "{} finns redan: arbetsytan skapas inte om och inget har ändrats",
+                config_path.display()
+            ),
+            &format!(
+                "{} already exists: the workspace is not re-created and nothing was changed",
+                config_path.display()
+            ),
+        )));
+    }
+    std::fs::create_dir_all(root).at(root)?;
+    let config = Config {
+        organisation: Organisation {
+            name: a.org.clone(),
+            language: ctx.lang,
+            committees: committees(&a.preset),
+            companies: Vec::new(),
+        },
+        dpo: Dpo {
+            name: a.dpo_name,
+            email: a.dpo_email,
+            phone: a.dpo_phone,
+        },
+        policy: Policy {
+            preset: a.preset.clone(),
+            child_consents_alone_from: None,
+        },
+        signing: Signing::default(),
+    };
+    let body = toml::to_string_pretty(&config).expect("config serialises");
+    let text = format!(
+        "# dataskydd workspace: {}\n# policy.preset: gdpr | stockholm | sollentuna | nykoping\n# policy.child_consents_alone_from = 15  (age from which a pupil's own consent suffices)\n\n{body}",
+        a.org
+    );
+    for dir in ["keys", "answers"] {
+        workspace::create_private_dir(&root.join(dir))?;
+    }
+    std::fs::create_dir_all(root.join("output")).at(&root.join("output"))?;
+    let ws_paths = crate::workspace::Workspace {
+        root: root.clone(),
+        config: config.clone(),
+    };
+    crate::registers::create_all(&ws_paths)?;
+    crate::cli::keys::ensure_default_signer(&ws_paths, &a.signer_name, &a.signer_role)?;
+    // The config is written last: a workspace exists only once everything in it does.
+    workspace::write_private_new(&config_path, text.as_bytes())?;
+    eprintln!(
+        "{}",
+        t(
+            &format!(
+                "Arbetsyta skapad i {} för {} (förinställning {}).",
+                root.display(),
+                a.org,
+                a.preset
+            ),
+            &format!(
+                "Workspace created in {} for {} (preset {}).",
+                root.display(),
+                a.org,
+                a.preset
+            ),
+        )
+    );
+    Ok(0)
 }

@@ -11,11 +11,12 @@ use crate::workspace::Workspace;
 
 mod account;
 mod assess;
+mod assess_all;
 mod breach;
 mod consent;
 mod demo;
 mod init;
-mod keys;
+pub mod keys;
 mod photo;
 mod verify;
 

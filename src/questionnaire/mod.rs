@@ -30,7 +30,7 @@
 //! `YYYY-MM-DD` strings and date-times as RFC 3339 strings with their offset.
 
 mod ask;
-mod prompt;
+pub mod prompt;
 mod validate;
 mod write;
 
@@ -292,7 +292,9 @@ pub fn lookup<'a>(
     let mut parts = key.split('.');
     let first = parts.next()?;
     let mut cur = answers.get(first);
-    if cur.is_some_and(|v| v.is_array()) {
+    // A key of the current group entry: look in the entry (the group is not set yet
+    // while its entries are being read).
+    if item.is_some() && cur.is_none_or(|v| v.is_array()) {
         cur = item;
     }
     for p in parts {
@@ -346,3 +348,6 @@ impl Question {
         self.default.as_ref().map(toml_to_json)
     }
 }
+
+#[cfg(test)]
+mod tests;

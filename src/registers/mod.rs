@@ -1,4 +1,18 @@
-//! The registers a workspace keeps on disk, each an append-only [`crate::ledger::Ledger`].
+//! The registers a workspace keeps, each owning its CSV file (through `ledger`).
 
+pub mod accounts;
+pub mod assessments;
 pub mod consents;
 pub mod publications;
+
+use crate::error::Result;
+use crate::workspace::Workspace;
+
+/// Creates every register of a new workspace with its header (owner-readable only).
+pub fn create_all(ws: &Workspace) -> Result<()> {
+    accounts::ledger(&ws.accounts_csv()).create()?;
+    assessments::ledger(&ws.path("assessments.csv")).create()?;
+    consents::Register::at(ws.consents_csv()).ledger.create()?;
+    publications::Register::at(ws.publications_csv()).ledger.create()?;
+    Ok(())
+}

@@ -1,0 +1,324 @@
+//! The account register `accounts.csv`: every social media account, who owns it, who
+//! is responsible. Written with a file lock, one whole line per write and fsync.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::i18n::t;
+use crate::ledger::{decode_row, strip_bom, Ledger};
+
+pub const COLUMNS: &[&str] = &[
+    "id",
+    "platform",
+    "owner",
+    "name",
+    "url",
+    "responsible",
+    "admins",
+    "purpose",
+    "added_at",
+];
+
+pub const PLATFORMS: &[&str] = &[
+    "facebook_page",
+    "instagram",
+    "linkedin_page",
+    "x",
+    "youtube",
+    "tiktok",
+    "snapchat",
+    "blog",
+    "other",
+];
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub platform: String,
+    pub owner: String,
+    pub name: String,
+    pub url: String,
+    pub responsible: String,
+    pub admins: Option<u32>,
+    pub purpose: String,
+    pub added_at: String,
+}
+
+impl Account {
+    fn to_row(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.platform.clone(),
+            self.owner.clone(),
+            self.name.clone(),
+            self.url.clone(),
+            self.responsible.clone(),
+            self.admins.map(|n| n.to_string()).unwrap_or_default(),
+            self.purpose.clone(),
+            self.added_at.clone(),
+        ]
+    }
+
+    fn from_fields(f: &[String]) -> Account {
+        Account {
+            id: f[0].clone(),
+            platform: f[1].clone(),
+            owner: f[2].clone(),
+            name: f[3].clone(),
+            url: f[4].clone(),
+            responsible: f[5].clone(),
+            admins: f[6].parse().ok(),
+            purpose: f[7].clone(),
+            added_at: f[8].clone(),
+        }
+    }
+}
+
+pub fn ledger(path: &Path) -> Ledger {
+    Ledger::new(path, COLUMNS, false)
+}
+
+/// Checks an account id: a short slug, used in file names, never personal data.
+pub fn check_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::input(t(
+            &format!("'{id}' är inget giltigt konto-id: använd 1–64 tecken a–z, 0–9 och - (t.ex. nykoping-fb)"),
+            &format!("'{id}' is not a valid account id: use 1–64 characters a–z, 0–9 and - (e.g. nykoping-fb)"),
+        ))
+        .field("id"))
+    }
+}
+
+pub fn check_platform(p: &str) -> Result<()> {
+    if PLATFORMS.contains(&p) {
+        Ok(())
+    } else {
+        Err(Error::input(t(
+            &format!(
+                "okänd plattform '{p}' (tillåtna: {})",
+                PLATFORMS.join(" | ")
+            ),
+            &format!(
+                "unknown platform '{p}' (allowed: {})",
+                PLATFORMS.join(" | ")
+            ),
+        ))
+        .field("platform"))
+    }
+}
+
+fn check_owner(o: &str) -> Result<()> {
+    if o.trim().is_empty() {
+        return Err(Error::input(t(
+            "ägaren (nämnd eller bolag) får inte vara tom",
+            "the owner (committee or company) may not be empty",
+        ))
+        .field("owner"));
+    }
+    Ok(())
+}
+
+pub fn read_all(path: &Path) -> Result<Vec<Account>> {
+    Ok(ledger(path)
+        .read()?
+        .into_iter()
+        .map(|r| Account::from_fields(&r.fields))
+        .collect())
+}
+
+pub fn find(path: &Path, id: &str) -> Result<Account> {
+    read_all(path)?.into_iter().find(|a| a.id == id).ok_or_else(|| {
+        Error::input(t(
+            &format!("kontot '{id}' finns inte i {}; lägg till det med `dataskydd account add {id} --platform … --owner …`", path.display()),
+            &format!("the account '{id}' is not in {}; add it with `dataskydd account add {id} --platform … --owner …`", path.display()),
+        ))
+        .field("account")
+    })
+}
+
+fn validate(a: &Account) -> Result<()> {
+    check_id(&a.id)?;
+    check_platform(&a.platform)?;
+    check_owner(&a.owner)?;
+    for (name, v) in [
+        ("name", &a.name),
+        ("url", &a.url),
+        ("responsible", &a.responsible),
+        ("purpose", &a.purpose),
+    ] {
+        crate::ledger::check_field(v).map_err(|e| e.field(name))?;
+    }
+    Ok(())
+}
+
+/// Adds one account; refuses a duplicate id.
+pub fn add(path: &Path, account: &Account) -> Result<()> {
+    validate(account)?;
+    if read_all(path)?.iter().any(|a| a.id == account.id) {
+        return Err(Error::input(t(
+            &format!("kontot '{}' finns redan", account.id),
+            &format!("the account '{}' already exists", account.id),
+        ))
+        .field("id"));
+    }
+    ledger(path).append(&[account.to_row()])?;
+    Ok(())
+}
+
+/// Imports a CSV file all-or-nothing: every bad row is reported before anything is written.
+pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<usize> {
+    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+    let mut lines = bytes.split(|&b| b == b'\n');
+    let header_line = lines.next().unwrap_or_default();
+    let header = decode_row(strip_bom(header_line)).map_err(|e| e.in_file(file).at_line(1))?;
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    for required in ["id", "platform", "owner"] {
+        if !header.iter().any(|h| h == required) {
+            return Err(Error::input(t(
+                &format!("rubrikraden saknar kolumnen '{required}' (krävs: id, platform, owner)"),
+                &format!(
+                    "the header row lacks the column '{required}' (required: id, platform, owner)"
+                ),
+            ))
+            .in_file(file)
+            .at_line(1));
+        }
+    }
+    if let Some(bad) = header
+        .iter()
+        .find(|h| !COLUMNS.contains(&h.as_str()) || h.as_str() == "added_at")
+    {
+        return Err(Error::input(t(
+            &format!(
+                "okänd kolumn '{bad}' (tillåtna: {})",
+                COLUMNS[..8].join(", ")
+            ),
+            &format!(
+                "unknown column '{bad}' (allowed: {})",
+                COLUMNS[..8].join(", ")
+            ),
+        ))
+        .in_file(file)
+        .at_line(1));
+    }
+    let existing: HashSet<String> = read_all(path)?.into_iter().map(|a| a.id).collect();
+    let mut seen = HashSet::new();
+    let mut accounts = Vec::new();
+    let mut problems = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let n = i + 2;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        let fields = match decode_row(line) {
+            Ok(f) => f,
+            Err(e) => {
+                problems.push(e.in_file(file).at_line(n).to_string());
+                continue;
+            }
+        };
+        if fields.len() != header.len() {
+            problems.push(
+                Error::input(t(
+                    &format!(
+                        "raden har {} fält, rubrikraden {}",
+                        fields.len(),
+                        header.len()
+                    ),
+                    &format!(
+                        "the row has {} fields, the header {}",
+                        fields.len(),
+                        header.len()
+                    ),
+                ))
+                .in_file(file)
+                .at_line(n)
+                .to_string(),
+            );
+            continue;
+        }
+        let get = |c: &str| {
+            header
+                .iter()
+                .position(|h| h == c)
+                .map(|i| fields[i].trim().to_string())
+                .unwrap_or_default()
+        };
+        let admins = get("admins");
+        let a = Account {
+            id: get("id"),
+            platform: get("platform"),
+            owner: get("owner"),
+            name: get("name"),
+            url: get("url"),
+            responsible: get("responsible"),
+            admins: if admins.is_empty() {
+                None
+            } else {
+                admins.parse().ok()
+            },
+            purpose: get("purpose"),
+            added_at: added_at.to_string(),
+        };
+        if !admins.is_empty() && a.admins.is_none() {
+            problems.push(
+                Error::input(t(
+                    &format!("'{admins}' är inget heltal"),
+                    &format!("'{admins}' is not a whole number"),
+                ))
+                .in_file(file)
+                .at_line(n)
+                .field("admins")
+                .to_string(),
+            );
+            continue;
+        }
+        if let Err(e) = validate(&a) {
+            problems.push(e.in_file(file).at_line(n).to_string());
+            continue;
+        }
+        if existing.contains(&a.id) || !seen.insert(a.id.clone()) {
+            problems.push(
+                Error::input(t(
+                    &format!("kontot '{}' finns redan", a.id),
+                    &format!("the account '{}' already exists", a.id),
+                ))
+                .in_file(file)
+                .at_line(n)
+                .field("id")
+                .to_string(),
+            );
+            continue;
+        }
+        accounts.push(a);
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input {
+            file: None,
+            line: None,
+            field: None,
+            message: format!(
+                "{}\n  {}",
+                t(
+                    &format!("{} fel; inget importerades:", problems.len()),
+                    &format!("{} errors; nothing was imported:", problems.len()),
+                ),
+                problems.join("\n  ")
+            ),
+        });
+    }
+    let rows: Vec<Vec<String>> = accounts.iter().map(|a| a.to_row()).collect();
+    ledger(path).append(&rows)?;
+    Ok(rows.len())
+}
