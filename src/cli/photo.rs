@@ -64,7 +64,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     };
     let file_for_errors = source.clone().unwrap_or_else(|| PathBuf::from("answers"));
     let out = a.out.clone().unwrap_or_else(|| ws.output_dir());
-    let done = decide_and_record(&ws, &q, &answers, &file_for_errors, a.dry_run, &out)?;
+    let policy = Policy::of(&ws)?;
+    let done = decide_and_record(&ws, &q, &answers, &file_for_errors, &policy, a.dry_run, &out)?;
     if a.json {
         let mut v = serde_json::to_value(&done.decision).expect("serialisable");
         v["publication_id"] = json!(done.publication_id);
@@ -92,11 +93,13 @@ pub struct Done {
 
 /// Decides on validated answers, and unless `dry_run` saves the answers, writes the signed
 /// record and appends to `publications.csv`.
+#[allow(clippy::too_many_arguments)]
 pub fn decide_and_record(
     ws: &Workspace,
     q: &Questionnaire,
     answers: &serde_json::Value,
     answers_file: &Path,
+    policy: &Policy,
     dry_run: bool,
     out: &Path,
 ) -> Result<Done> {
@@ -117,9 +120,8 @@ pub fn decide_and_record(
         .in_file(answers_file)
         .field("channel"));
     }
-    let policy = Policy::of(ws)?;
     let lookup = lookup(ws, &typed)?;
-    let decision = photo::decide(&typed, &lookup, &policy);
+    let decision = photo::decide(&typed, &lookup, policy);
     let now = crate::clock::now();
     let publication_id = format!(
         "p-{}",
