@@ -2,5 +2,7 @@
 
 mod account;
 mod assess;
+mod consent;
 mod interactive;
+mod photo;
 mod test;
