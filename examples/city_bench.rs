@@ -10,23 +10,51 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const PLATFORMS: &[&str] = &["facebook_page", "instagram", "linkedin_page", "x", "youtube", "tiktok", "snapchat", "blog"];
+const PLATFORMS: &[&str] = &[
+    "facebook_page",
+    "instagram",
+    "linkedin_page",
+    "x",
+    "youtube",
+    "tiktok",
+    "snapchat",
+    "blog",
+];
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/dataskydd");
-    assert!(bin.exists(), "build the release binary first: cargo build --release");
+    assert!(
+        bin.exists(),
+        "build the release binary first: cargo build --release"
+    );
     let dir = tempfile_dir();
     let ws = dir.as_path();
-    run(&bin, ws, &["init", "--org", "Benchmark stad", "--preset", "stockholm"]);
+    run(
+        &bin,
+        ws,
+        &["init", "--org", "Benchmark stad", "--preset", "stockholm"],
+    );
     let mut csv = String::from("id,platform,owner,admins\n");
     std::fs::create_dir_all(ws.join("answers/assess")).unwrap();
     for i in 0..n {
         let id = format!("konto-{i:05}");
         let platform = PLATFORMS[i % PLATFORMS.len()];
-        let owner = ["Kommunstyrelsen", "Utbildningsnämnden", "Socialnämnden", "Kulturnämnden"][i % 4];
+        let owner = [
+            "Kommunstyrelsen",
+            "Utbildningsnämnden",
+            "Socialnämnden",
+            "Kulturnämnden",
+        ][i % 4];
         csv.push_str(&format!("{id},{platform},{owner},2\n"));
-        std::fs::write(ws.join(format!("answers/assess/{id}.toml")), answers(i, platform, owner)).unwrap();
+        std::fs::write(
+            ws.join(format!("answers/assess/{id}.toml")),
+            answers(i, platform, owner),
+        )
+        .unwrap();
     }
     std::fs::write(ws.join("import.csv"), csv).unwrap();
     run(&bin, ws, &["account", "import", "import.csv"]);
@@ -45,7 +73,11 @@ fn main() {
         }
         if let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
             if let Some(l) = s.lines().find(|l| l.starts_with("VmHWM:")) {
-                let kb: u64 = l.split_whitespace().nth(1).and_then(|x| x.parse().ok()).unwrap_or(0);
+                let kb: u64 = l
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|x| x.parse().ok())
+                    .unwrap_or(0);
                 peak_kb = peak_kb.max(kb);
             }
         }
@@ -61,10 +93,23 @@ fn main() {
         pdfs.push(p);
     }
     println!("accounts: {n}");
-    println!("assess --all: {secs:.2} s, {:.0} signed PDFs/s", n as f64 / secs);
-    println!("output: {} files, {:.1} MB ({:.1} KB per record)", pdfs.len(), bytes as f64 / 1e6, bytes as f64 / 1e3 / pdfs.len() as f64);
-    println!("peak memory (VmHWM, sampled): {:.1} MB", peak_kb as f64 / 1024.0);
-    let check = std::env::var("BENCH_PDFSIG").map(|v| v != "0").unwrap_or(true);
+    println!(
+        "assess --all: {secs:.2} s, {:.0} signed PDFs/s",
+        n as f64 / secs
+    );
+    println!(
+        "output: {} files, {:.1} MB ({:.1} KB per record)",
+        pdfs.len(),
+        bytes as f64 / 1e6,
+        bytes as f64 / 1e3 / pdfs.len() as f64
+    );
+    println!(
+        "peak memory (VmHWM, sampled): {:.1} MB",
+        peak_kb as f64 / 1024.0
+    );
+    let check = std::env::var("BENCH_PDFSIG")
+        .map(|v| v != "0")
+        .unwrap_or(true);
     if check {
         let valid = pdfs
             .iter()
@@ -89,22 +134,31 @@ fn tempfile_dir() -> std::path::PathBuf {
 }
 
 fn run(bin: &Path, ws: &Path, args: &[&str]) {
-    let s = Command::new(bin).arg("--workspace").arg(ws).args(args).output().unwrap();
-    assert!(s.status.success(), "{args:?}: {}", String::from_utf8_lossy(&s.stderr));
+    let s = Command::new(bin)
+        .arg("--workspace")
+        .arg(ws)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        s.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&s.stderr)
+    );
 }
 
 fn answers(i: usize, platform: &str, owner: &str) -> String {
     let mut s = format!(
         "[account]\nplatform = \"{platform}\"\nowner_unit = \"{owner}\"\nshared = {}\n",
-        i % 7 == 0
+        i.is_multiple_of(7)
     );
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         s.push_str("operated_by = \"contractor\"\n[contractor]\nname = \"Entreprenör AB\"\ndecides = \"municipality\"\nagreement = \"none\"\n");
     }
     s.push_str(&format!(
         "[features]\ndirect_messages = {}\naudience_children = {}\n[data]\nconfidential_expected = {}\n",
-        i % 2 == 0,
-        i % 3 == 0,
+        i.is_multiple_of(2),
+        i.is_multiple_of(3),
         i % 4 == 2
     ));
     for t in 0..(i % 3) {

@@ -31,20 +31,118 @@ type Row = (
 );
 
 const CONSENTS: &[Row] = &[
-    ("elev-0042", "pupil", "2016", "guardian", "Vårdnadshavare A", "inform_activity,event", SOLL, "2026-08-17", "2027-06-15", "BUN 2026/118-1", "signed_form"),
-    ("elev-0107", "pupil", "2011", "subject", "Elev 0107", "inform_activity,event", SOLL, "2026-08-17", "2027-06-15", "BUN 2026/118-2", "signed_form"),
-    ("elev-0107", "pupil", "2011", "guardian", "Vårdnadshavare B", "inform_activity,event", SOLL, "2026-08-17", "2027-06-15", "BUN 2026/118-3", "signed_form"),
-    ("elev-0213", "pupil", "2012", "subject", "Elev 0213", "inform_activity", SOLL, "2025-08-18", "2026-06-12", "BUN 2025/090-7", "signed_form"),
-    ("elev-0213", "pupil", "2012", "guardian", "Vårdnadshavare C", "inform_activity", SOLL, "2025-08-18", "2026-06-12", "BUN 2025/090-8", "signed_form"),
-    ("personal-017", "staff", "1984", "subject", "Lärare 017", "inform_activity,recruitment", SOLL, "2026-01-01", "2027-12-31", "BUN 2026/004-1", "signed_form"),
-    ("deltagare-31", "public", "1990", "subject", "Deltagare 31", "inform_activity,event,marketing", NYK, "2026-05-01", "2027-04-30", "Fotoavtal 2026-31", "signed_form"),
-    ("deltagare-32", "public", "1975", "subject", "Deltagare 32", "event", NYK, "2026-05-01", "2027-04-30", "e-post 2026-05-03", "email"),
+    (
+        "elev-0042",
+        "pupil",
+        "2016",
+        "guardian",
+        "Vårdnadshavare A",
+        "inform_activity,event",
+        SOLL,
+        "2026-08-17",
+        "2027-06-15",
+        "BUN 2026/118-1",
+        "signed_form",
+    ),
+    (
+        "elev-0107",
+        "pupil",
+        "2011",
+        "subject",
+        "Elev 0107",
+        "inform_activity,event",
+        SOLL,
+        "2026-08-17",
+        "2027-06-15",
+        "BUN 2026/118-2",
+        "signed_form",
+    ),
+    (
+        "elev-0107",
+        "pupil",
+        "2011",
+        "guardian",
+        "Vårdnadshavare B",
+        "inform_activity,event",
+        SOLL,
+        "2026-08-17",
+        "2027-06-15",
+        "BUN 2026/118-3",
+        "signed_form",
+    ),
+    (
+        "elev-0213",
+        "pupil",
+        "2012",
+        "subject",
+        "Elev 0213",
+        "inform_activity",
+        SOLL,
+        "2025-08-18",
+        "2026-06-12",
+        "BUN 2025/090-7",
+        "signed_form",
+    ),
+    (
+        "elev-0213",
+        "pupil",
+        "2012",
+        "guardian",
+        "Vårdnadshavare C",
+        "inform_activity",
+        SOLL,
+        "2025-08-18",
+        "2026-06-12",
+        "BUN 2025/090-8",
+        "signed_form",
+    ),
+    (
+        "personal-017",
+        "staff",
+        "1984",
+        "subject",
+        "Lärare 017",
+        "inform_activity,recruitment",
+        SOLL,
+        "2026-01-01",
+        "2027-12-31",
+        "BUN 2026/004-1",
+        "signed_form",
+    ),
+    (
+        "deltagare-31",
+        "public",
+        "1990",
+        "subject",
+        "Deltagare 31",
+        "inform_activity,event,marketing",
+        NYK,
+        "2026-05-01",
+        "2027-04-30",
+        "Fotoavtal 2026-31",
+        "signed_form",
+    ),
+    (
+        "deltagare-32",
+        "public",
+        "1975",
+        "subject",
+        "Deltagare 32",
+        "event",
+        NYK,
+        "2026-05-01",
+        "2027-04-30",
+        "e-post 2026-05-03",
+        "email",
+    ),
 ];
 
 /// Pictures: (policy preset, answers file).
 const PICTURES: &[(&str, &str)] = &[
     // Law allows on the guardian's consent; Sollentuna forbids any identifiable child under 13.
-    ("sollentuna", r#"description = "Klass 4B bygger fågelholkar i slöjden (fiktiv)"
+    (
+        "sollentuna",
+        r#"description = "Klass 4B bygger fågelholkar i slöjden (fiktiv)"
 channel = "sollentuna-skola-ig"
 purpose = "inform_activity"
 published_on = 2026-11-23
@@ -54,9 +152,12 @@ in_focus = true
 ref = "elev-0042"
 role = "pupil"
 age = 10
-"#),
+"#,
+    ),
     // A 15-year-old with their own and a guardian's consent: allowed under both.
-    ("sollentuna", r#"description = "Elevrådet presenterar höstens tema (fiktiv)"
+    (
+        "sollentuna",
+        r#"description = "Elevrådet presenterar höstens tema (fiktiv)"
 channel = "sollentuna-skola-ig"
 purpose = "inform_activity"
 published_on = 2026-11-24
@@ -66,9 +167,12 @@ in_focus = true
 ref = "elev-0107"
 role = "pupil"
 age = 15
-"#),
+"#,
+    ),
     // The consent expired in June: not allowed under the law already.
-    ("sollentuna", r#"description = "Skolavslutning, elev läser dikt (fiktiv)"
+    (
+        "sollentuna",
+        r#"description = "Skolavslutning, elev läser dikt (fiktiv)"
 channel = "sollentuna-skola-ig"
 purpose = "inform_activity"
 published_on = 2026-11-25
@@ -78,10 +182,13 @@ in_focus = true
 ref = "elev-0213"
 role = "pupil"
 age = 14
-"#),
+"#,
+    ),
     // A teacher in the official role: public task under the law; Sollentuna requires
     // written, registered consent — which exists.
-    ("sollentuna", r#"description = "Läraren visar den nya NO-salen (fiktiv)"
+    (
+        "sollentuna",
+        r#"description = "Läraren visar den nya NO-salen (fiktiv)"
 channel = "sollentuna-skola-ig"
 purpose = "inform_activity"
 published_on = 2026-11-26
@@ -91,9 +198,12 @@ in_focus = true
 ref = "personal-017"
 role = "official"
 age = 42
-"#),
+"#,
+    ),
     // Nyköping: an official in focus — the law needs no consent, Nyköping a Fotoavtal.
-    ("nykoping", r#"description = "Kommunstyrelsens ordförande inviger lekplatsen (fiktiv)"
+    (
+        "nykoping",
+        r#"description = "Kommunstyrelsens ordförande inviger lekplatsen (fiktiv)"
 channel = "nykoping-fb"
 purpose = "event"
 published_on = 2026-11-20
@@ -103,9 +213,12 @@ in_focus = true
 ref = "ks-ordf"
 role = "official"
 age = 58
-"#),
+"#,
+    ),
     // Nyköping: a crowd picture may rely on the public interest.
-    ("nykoping", r#"description = "Publiken på julmarknaden (fiktiv)"
+    (
+        "nykoping",
+        r#"description = "Publiken på julmarknaden (fiktiv)"
 channel = "nykoping-fb"
 purpose = "event"
 published_on = 2026-11-29
@@ -116,9 +229,12 @@ attendees_informed = true
 ref = "besokare-1"
 role = "public"
 age = 40
-"#),
+"#,
+    ),
     // Nyköping: two participants in focus; one signed the Fotoavtal, one only e-mailed.
-    ("nykoping", r#"description = "Två deltagare i simskolan för vuxna (fiktiv)"
+    (
+        "nykoping",
+        r#"description = "Två deltagare i simskolan för vuxna (fiktiv)"
 channel = "nykoping-fb"
 purpose = "event"
 published_on = 2026-11-21
@@ -132,9 +248,12 @@ age = 36
 ref = "deltagare-32"
 role = "public"
 age = 51
-"#),
+"#,
+    ),
     // Nyköping: one participant with a signed Fotoavtal: allowed.
-    ("nykoping", r#"description = "Deltagare i simskolan för vuxna (fiktiv)"
+    (
+        "nykoping",
+        r#"description = "Deltagare i simskolan för vuxna (fiktiv)"
 channel = "nykoping-fb"
 purpose = "event"
 published_on = 2026-11-22
@@ -144,7 +263,8 @@ in_focus = true
 ref = "deltagare-31"
 role = "public"
 age = 36
-"#),
+"#,
+    ),
 ];
 
 /// Adds the demo's consents, photo decisions and a withdrawal with its take-down list.

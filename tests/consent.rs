@@ -6,17 +6,46 @@ pub const CH: &str = "sollentuna-skola-ig";
 
 pub fn setup(preset: &str) -> Workspace {
     let ws = Workspace::with_preset(preset);
-    ws.run(&["account", "add", CH, "--platform", "instagram", "--owner", "Barn- och utbildningsnämnden"])
-        .ok();
+    ws.run(&[
+        "account",
+        "add",
+        CH,
+        "--platform",
+        "instagram",
+        "--owner",
+        "Barn- och utbildningsnämnden",
+    ])
+    .ok();
     ws
 }
 
 pub fn add_args<'a>(subject: &'a str, by: &'a str, year: &'a str) -> Vec<&'a str> {
     vec![
-        "consent", "add", "--subject", subject, "--role", "pupil", "--birth-year", year,
-        "--given-by", by, "--giver", "Vårdnadshavare", "--purpose", "inform_activity,event",
-        "--channel", CH, "--media", "photo", "--valid-from", "2026-08-01",
-        "--valid-until", "2027-06-30", "--evidence", "Dnr 1", "--json",
+        "consent",
+        "add",
+        "--subject",
+        subject,
+        "--role",
+        "pupil",
+        "--birth-year",
+        year,
+        "--given-by",
+        by,
+        "--giver",
+        "Vårdnadshavare",
+        "--purpose",
+        "inform_activity,event",
+        "--channel",
+        CH,
+        "--media",
+        "photo",
+        "--valid-from",
+        "2026-08-01",
+        "--valid-until",
+        "2027-06-30",
+        "--evidence",
+        "Dnr 1",
+        "--json",
     ]
 }
 
@@ -27,8 +56,17 @@ pub fn add(ws: &Workspace, subject: &str, by: &str, year: &str) -> String {
 
 fn check(ws: &Workspace, subject: &str, on: &str) -> (i32, serde_json::Value) {
     let out = ws.run(&[
-        "consent", "check", "--subject", subject, "--purpose", "inform_activity", "--channel", CH,
-        "--on", on, "--json",
+        "consent",
+        "check",
+        "--subject",
+        subject,
+        "--purpose",
+        "inform_activity",
+        "--channel",
+        CH,
+        "--on",
+        on,
+        "--json",
     ]);
     let j = out.json();
     (out.code, j)
@@ -44,17 +82,43 @@ fn add_check_list_every_status() {
     assert_eq!((code, j["status"].as_str().unwrap()), (0, "valid"));
     assert_eq!(j["consent_ids"][0], id.as_str());
     assert_eq!(check(&ws, "elev-1", "2027-07-01").1["status"], "expired");
-    assert_eq!(check(&ws, "elev-1", "2026-07-01").1["status"], "not_yet_valid");
+    assert_eq!(
+        check(&ws, "elev-1", "2026-07-01").1["status"],
+        "not_yet_valid"
+    );
     let (code, j) = check(&ws, "elev-2", "2026-11-20");
     assert_eq!((code, j["status"].as_str().unwrap()), (1, "missing"));
     let out = ws.run(&[
-        "consent", "check", "--subject", "elev-1", "--purpose", "marketing", "--channel", CH, "--json",
+        "consent",
+        "check",
+        "--subject",
+        "elev-1",
+        "--purpose",
+        "marketing",
+        "--channel",
+        CH,
+        "--json",
     ]);
-    assert_eq!((out.code, out.json()["status"].as_str().unwrap()), (1, "out_of_scope"));
-    ws.run(&["consent", "withdraw", &id, "--at", "2026-11-10T08:00:00+01:00", "--via", "e-post"]).ok();
+    assert_eq!(
+        (out.code, out.json()["status"].as_str().unwrap()),
+        (1, "out_of_scope")
+    );
+    ws.run(&[
+        "consent",
+        "withdraw",
+        &id,
+        "--at",
+        "2026-11-10T08:00:00+01:00",
+        "--via",
+        "e-post",
+    ])
+    .ok();
     assert_eq!(check(&ws, "elev-1", "2026-11-20").1["status"], "withdrawn");
     assert_eq!(check(&ws, "elev-1", "2026-11-09").1["status"], "valid");
-    let l = ws.run(&["consent", "list", "--status", "withdrawn", "--json"]).ok().json();
+    let l = ws
+        .run(&["consent", "list", "--status", "withdrawn", "--json"])
+        .ok()
+        .json();
     assert_eq!(l["consents"].as_array().unwrap().len(), 1);
     let csv = ws.run(&["consent", "list", "--csv"]).ok();
     assert!(csv.stdout.starts_with("consent_id,state,"));
@@ -69,10 +133,16 @@ fn withdrawal_lists_the_takedown() {
         "bild.toml",
         "channel = \"sollentuna-skola-ig\"\npurpose = \"inform_activity\"\npublished_on = 2026-11-23\nidentifiable = true\nin_focus = true\n[[people]]\nref = \"elev-9\"\nrole = \"pupil\"\nage = 9\n",
     );
-    let d = ws.run(&["photo", "--answers", "bild.toml", "--json"]).ok().json();
+    let d = ws
+        .run(&["photo", "--answers", "bild.toml", "--json"])
+        .ok()
+        .json();
     assert_eq!(d["decision"], "allowed");
     let pid = d["publication_id"].as_str().unwrap().to_string();
-    let w = ws.run(&["consent", "withdraw", &id, "--via", "telefon", "--json"]).ok().json();
+    let w = ws
+        .run(&["consent", "withdraw", &id, "--via", "telefon", "--json"])
+        .ok()
+        .json();
     assert_eq!(w["consent_id"], id.as_str());
     assert_eq!(w["takedown"][0]["publication_id"], pid.as_str());
     assert_eq!(w["takedown"][0]["channel"], CH);
@@ -80,15 +150,24 @@ fn withdrawal_lists_the_takedown() {
     assert!(w["takedown"][0]["file"].as_str().unwrap().ends_with(".pdf"));
     // Withdrawing twice, or an unknown id: exit 2, register unchanged.
     let before = ws.bytes("consents.csv");
-    ws.run(&["consent", "withdraw", &id]).code(2).stderr_has(&id);
-    ws.run(&["consent", "withdraw", "c-0000000000000000"]).code(2).stderr_has("CONSENT_ID");
+    ws.run(&["consent", "withdraw", &id])
+        .code(2)
+        .stderr_has(&id);
+    ws.run(&["consent", "withdraw", "c-0000000000000000"])
+        .code(2)
+        .stderr_has("CONSENT_ID");
     assert_eq!(before, ws.bytes("consents.csv"));
     // The extract holds the consent, its withdrawal and the publication.
-    let x = ws.run(&["consent", "extract", "--subject", "elev-9", "--json"]).ok().json();
+    let x = ws
+        .run(&["consent", "extract", "--subject", "elev-9", "--json"])
+        .ok()
+        .json();
     assert_eq!(x["consents"][0]["withdrawal"]["withdrawn_via"], "telefon");
     assert_eq!(x["publications"][0]["publication_id"], pid.as_str());
     assert!(std::path::Path::new(x["file"].as_str().unwrap()).exists());
-    ws.run(&["consent", "extract", "--subject", "elev-9"]).ok().stdout_has(&pid);
+    ws.run(&["consent", "extract", "--subject", "elev-9"])
+        .ok()
+        .stdout_has(&pid);
 }
 
 #[test]
@@ -126,7 +205,9 @@ fn tamper_is_found_at_its_line() {
     let s = ws.read("consents.csv");
     ws.write("consents.csv", &s.replacen("elev-2", "elev-7", 1));
     ws.run(&["consent", "verify"]).code(1).stderr_has("4");
-    ws.run(&["--lang", "en", "consent", "verify"]).code(1).stderr_has("line 4");
+    ws.run(&["--lang", "en", "consent", "verify"])
+        .code(1)
+        .stderr_has("line 4");
 }
 
 #[test]
@@ -138,8 +219,20 @@ fn torn_last_line_is_repaired_nothing_lost() {
     torn.extend_from_slice(b"c-deadbeef,given,2026-11-20T10:00:00+01:00,elev-");
     std::fs::write(ws.file("consents.csv"), &torn).unwrap();
     ws.run(&["consent", "verify"]).ok();
-    assert_eq!(ws.run(&["consent", "list", "--json"]).ok().json()["consents"].as_array().unwrap().len(), 1);
-    let out = ws.cmd(&add_args("elev-2", "guardian", "2016")[..add_args("elev-2", "guardian", "2016").len() - 1]).run().ok();
+    assert_eq!(
+        ws.run(&["consent", "list", "--json"]).ok().json()["consents"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let out = ws
+        .cmd(
+            &add_args("elev-2", "guardian", "2016")
+                [..add_args("elev-2", "guardian", "2016").len() - 1],
+        )
+        .run()
+        .ok();
     assert!(out.stderr.contains("consents.csv.torn"), "{}", out.stderr);
     let after = ws.bytes("consents.csv");
     assert!(after.starts_with(&good));
@@ -165,7 +258,11 @@ fn concurrent_writers_lose_nothing() {
                         .env("DATASKYDD_NOW", crate::test::NOW)
                         .output()
                         .unwrap();
-                    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+                    assert!(
+                        st.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&st.stderr)
+                    );
                 }
             })
         })
@@ -176,7 +273,12 @@ fn concurrent_writers_lose_nothing() {
     let v = ws.run(&["consent", "verify", "--json"]).ok().json();
     assert_eq!(v["rows"], 400);
     let l = ws.run(&["consent", "list", "--json"]).ok().json();
-    let mut ids: Vec<String> = l["consents"].as_array().unwrap().iter().map(|c| c["consent_id"].as_str().unwrap().to_string()).collect();
+    let mut ids: Vec<String> = l["consents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["consent_id"].as_str().unwrap().to_string())
+        .collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 400);
@@ -201,7 +303,10 @@ fn import_all_or_nothing_and_excel_export() {
         "good.csv",
         &format!("{header}elev-1,pupil,2016,guardian,Åsa Öberg,\"inform_activity,event\",{CH},\"photo,video\",2026-08-01,2027-06-30,=Dnr 1\nelev-2,pupil,2012,subject,Elev 2,inform_activity,{CH},photo,2026-08-01,2027-06-30,Dnr 2\n"),
     );
-    let j = ws.run(&["consent", "import", "good.csv", "--json"]).ok().json();
+    let j = ws
+        .run(&["consent", "import", "good.csv", "--json"])
+        .ok()
+        .json();
     assert_eq!(j["imported"], 2);
     ws.run(&["consent", "verify"]).ok();
     ws.run(&["consent", "export", "--excel", "ut.csv"]).ok();

@@ -11,7 +11,10 @@ fn contract_json_and_records() {
     let ws = setup("sollentuna");
     let id = add(&ws, "elev-0042", "guardian", "2016");
     ws.write("a.toml", &answers(10, true));
-    let d = ws.run(&["photo", "--answers", "a.toml", "--json"]).ok().json();
+    let d = ws
+        .run(&["photo", "--answers", "a.toml", "--json"])
+        .ok()
+        .json();
     assert_eq!(d["kind"], "photo_decision");
     assert_eq!(d["decision"], "not_allowed");
     assert_eq!(d["law"]["decision"], "allowed");
@@ -39,31 +42,56 @@ fn dry_run_writes_nothing_and_gdpr_allows() {
     add(&ws, "elev-0042", "guardian", "2016");
     ws.write("a.toml", &answers(10, true));
     let pubs = ws.bytes("publications.csv");
-    let d = ws.run(&["photo", "--answers", "a.toml", "--json", "--dry-run"]).ok().json();
+    let d = ws
+        .run(&["photo", "--answers", "a.toml", "--json", "--dry-run"])
+        .ok()
+        .json();
     assert_eq!(d["decision"], "allowed");
     assert_eq!(d["outcomes"][0], "BASIS-CONSENT-OK");
     assert_eq!(pubs, ws.bytes("publications.csv"));
-    assert!(!ws.file("answers/photo").exists() || std::fs::read_dir(ws.file("answers/photo")).unwrap().count() == 0);
+    assert!(
+        !ws.file("answers/photo").exists()
+            || std::fs::read_dir(ws.file("answers/photo")).unwrap().count() == 0
+    );
     // A 14-year-old with only a guardian's consent: defective, and the age question unsettled.
     ws.write("b.toml", &answers(14, true));
-    let d = ws.run(&["photo", "--answers", "b.toml", "--json", "--dry-run"]).ok().json();
+    let d = ws
+        .run(&["photo", "--answers", "b.toml", "--json", "--dry-run"])
+        .ok()
+        .json();
     assert_eq!(d["decision"], "not_allowed");
     assert_eq!(d["people"][0]["consent"], "missing");
-    assert!(d["outcomes"].as_array().unwrap().iter().any(|o| o == "CHILD-AGE-POLICY-UNSETTLED"));
+    assert!(d["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o == "CHILD-AGE-POLICY-UNSETTLED"));
 }
 
 #[test]
 fn unknown_key_names_file_line_key_and_allowed() {
     let ws = setup("gdpr");
-    ws.write("a.toml", &answers(10, true).replace("age = 10", "alder = 10"));
-    let out = ws.run(&["--lang", "en", "photo", "--answers", "a.toml"]).code(2);
+    ws.write(
+        "a.toml",
+        &answers(10, true).replace("age = 10", "alder = 10"),
+    );
+    let out = ws
+        .run(&["--lang", "en", "photo", "--answers", "a.toml"])
+        .code(2);
     for s in ["a.toml", "line 13", "alder", "protected_identity", "role"] {
         assert!(out.stderr.contains(s), "{s}: {}", out.stderr);
     }
-    ws.write("b.toml", &answers(10, true).replace("inform_activity", "reklam"));
-    ws.run(&["photo", "--answers", "b.toml"]).code(2).stderr_has("marketing");
+    ws.write(
+        "b.toml",
+        &answers(10, true).replace("inform_activity", "reklam"),
+    );
+    ws.run(&["photo", "--answers", "b.toml"])
+        .code(2)
+        .stderr_has("marketing");
     ws.write("c.toml", &answers(10, true).replace(CH, "okänt-konto"));
-    ws.run(&["photo", "--answers", "c.toml"]).code(2).stderr_has("channel");
+    ws.run(&["photo", "--answers", "c.toml"])
+        .code(2)
+        .stderr_has("channel");
 }
 
 #[test]

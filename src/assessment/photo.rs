@@ -284,10 +284,11 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
             };
             people[i].basis = basis;
             if basis >= Basis::Consent {
-                let (c, ids) =
-                    consent_for(views(p), &givers(p, policy.child_consents_alone_from), &|_| {
-                        true
-                    });
+                let (c, ids) = consent_for(
+                    views(p),
+                    &givers(p, policy.child_consents_alone_from),
+                    &|_| true,
+                );
                 people[i].consent = c;
                 people[i].consent_ids = ids;
             }
@@ -493,7 +494,8 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
                             ),
                         )
                         .sources(&["GDPR art. 6(1)(a)", "GDPR art. 7"]);
-                        f.because = vec!["in_focus".into(), "purpose".into(), "published_on".into()];
+                        f.because =
+                            vec!["in_focus".into(), "purpose".into(), "published_on".into()];
                         f.because.extend(keys(&needing, "ref"));
                         findings.push(f);
                         conditions.push(t(
@@ -515,7 +517,8 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
                             ),
                         )
                         .sources(&["GDPR art. 6(1)(a)", "GDPR art. 7"]);
-                        f.because = vec!["in_focus".into(), "purpose".into(), "published_on".into()];
+                        f.because =
+                            vec!["in_focus".into(), "purpose".into(), "published_on".into()];
                         f.because.extend(keys(&defective, "ref"));
                         findings.push(f);
                         decision = Decision::NotAllowed;
@@ -833,7 +836,10 @@ mod tests {
 
     #[test]
     fn rule4_sensitive_needs_explicit_consent_from_everyone() {
-        let mut a = answers(vec![person("s1", "official", 40), person("p1", "public", 30)]);
+        let mut a = answers(vec![
+            person("s1", "official", 40),
+            person("p1", "public", 30),
+        ]);
         a.reveals_sensitive = true;
         let one = lookup(&[("p1", vec![view("c1", "subject", Status::Valid)])]);
         let d = decide(&a, &one, &policy("gdpr"));
@@ -847,7 +853,9 @@ mod tests {
         let d = decide(&a, &both, &policy("gdpr"));
         assert_eq!(d.decision, Decision::Allowed);
         assert!(has(&d, "BASIS-CONSENT-OK"));
-        assert!(d.findings[0].sources.contains(&"GDPR art. 9(2)(a)".to_string()));
+        assert!(d.findings[0]
+            .sources
+            .contains(&"GDPR art. 9(2)(a)".to_string()));
     }
 
     #[test]
@@ -864,7 +872,10 @@ mod tests {
         let d = decide(&a, &ConsentLookup::new(), &policy("gdpr"));
         assert_eq!(d.decision, Decision::Allowed);
         assert!(has(&d, "BASIS-PUBLIC-TASK-OK"));
-        assert!(!d.conditions.is_empty(), "objections are always a condition");
+        assert!(
+            !d.conditions.is_empty(),
+            "objections are always a condition"
+        );
         // A recognisable child without consent: not allowed (remedy: unrecognisable).
         a.people.push(person("e1", "pupil", 9));
         let d = decide(&a, &ConsentLookup::new(), &policy("gdpr"));
@@ -901,7 +912,11 @@ mod tests {
         assert_eq!(d.decision, Decision::Allowed);
         assert_eq!(d.law.basis, Basis::Consent);
         assert!(has(&d, "BASIS-CONSENT-OK") && has(&d, "STAFF-CONSENT-FREE"));
-        let free = d.findings.iter().find(|f| f.code == "STAFF-CONSENT-FREE").unwrap();
+        let free = d
+            .findings
+            .iter()
+            .find(|f| f.code == "STAFF-CONSENT-FREE")
+            .unwrap();
         assert!(free.sources.contains(&"Recital 43".to_string()));
         assert!(free.sources.contains(&"EDPB 05/2020".to_string()));
     }
@@ -959,12 +974,18 @@ mod tests {
         // 18+: the person.
         let adult = answers(vec![person("e3", "pupil", 18)]);
         let g = lookup(&[("e3", vec![view("c4", "guardian", Status::Valid)])]);
-        assert_eq!(decide(&adult, &g, &policy("gdpr")).decision, Decision::NotAllowed);
+        assert_eq!(
+            decide(&adult, &g, &policy("gdpr")).decision,
+            Decision::NotAllowed
+        );
     }
 
     #[test]
     fn rule8_strongest_basis_and_rule9_never_legitimate_interest() {
-        let mut a = answers(vec![person("r1", "official", 50), person("e1", "pupil", 10)]);
+        let mut a = answers(vec![
+            person("r1", "official", 50),
+            person("e1", "pupil", 10),
+        ]);
         let d = decide(&a, &ConsentLookup::new(), &policy("gdpr"));
         assert_eq!(d.law.basis, Basis::Consent);
         a.reveals_sensitive = true;
@@ -989,7 +1010,10 @@ mod tests {
         // Staff in their role: the law needs no consent, Sollentuna a registered written one.
         let s = answers(vec![person("r1", "official", 45)]);
         let d = decide(&s, &ConsentLookup::new(), &policy("sollentuna"));
-        assert_eq!((d.law.decision, d.decision), (Decision::Allowed, Decision::NotAllowed));
+        assert_eq!(
+            (d.law.decision, d.decision),
+            (Decision::Allowed, Decision::NotAllowed)
+        );
         let c = lookup(&[("r1", vec![view("c9", "subject", Status::Valid)])]);
         let d = decide(&s, &c, &policy("sollentuna"));
         assert_eq!(d.decision, Decision::Allowed);
@@ -1000,11 +1024,18 @@ mod tests {
     fn nykoping_needs_fotoavtal_in_focus_not_in_crowds() {
         let a = answers(vec![person("r1", "official", 45)]);
         let d = decide(&a, &ConsentLookup::new(), &policy("nykoping"));
-        assert_eq!((d.law.decision, d.decision), (Decision::Allowed, Decision::NotAllowed));
+        assert_eq!(
+            (d.law.decision, d.decision),
+            (Decision::Allowed, Decision::NotAllowed)
+        );
         let mut email = view("c1", "subject", Status::Valid);
         email.collection_method = "email".into();
         let d = decide(&a, &lookup(&[("r1", vec![email])]), &policy("nykoping"));
-        assert_eq!(d.decision, Decision::NotAllowed, "only the signed form counts");
+        assert_eq!(
+            d.decision,
+            Decision::NotAllowed,
+            "only the signed form counts"
+        );
         let mut crowd = answers(vec![person("p1", "public", 30)]);
         crowd.in_focus = false;
         crowd.attendees_informed = true;
@@ -1062,9 +1093,15 @@ protected_identity = false
         assert_eq!(a.people[0].reference, "elev-0042");
         assert_eq!(a.people[0].age, Some(10));
         let e = q
-            .validate(&text.replace("age = 10", "agee = 10"), std::path::Path::new("a.toml"))
+            .validate(
+                &text.replace("age = 10", "agee = 10"),
+                std::path::Path::new("a.toml"),
+            )
             .unwrap_err()
             .to_string();
-        assert!(e.contains("a.toml") && e.contains("agee") && e.contains("protected_identity"), "{e}");
+        assert!(
+            e.contains("a.toml") && e.contains("agee") && e.contains("protected_identity"),
+            "{e}"
+        );
     }
 }

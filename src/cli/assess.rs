@@ -235,7 +235,7 @@ pub fn document_data(
         r.findings
             .iter()
             .filter(|f| codes.contains(&f.code.as_str()) || codes.is_empty())
-            .map(|f| finding_json(f))
+            .map(finding_json)
             .collect()
     };
     let tool_codes: Vec<&str> = r

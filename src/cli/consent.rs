@@ -19,22 +19,34 @@ use crate::workspace::Workspace;
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
     /// Register a consent and write a signed receipt for the person who gave it
-    #[command(after_help = "Exempel / example:\n  dataskydd consent add --subject elev-0042 --role pupil --birth-year 2016 \\\n    --given-by guardian --giver \"Vårdnadshavare 1\" --purpose inform_activity,event \\\n    --channel sollentuna-skola-ig --media photo,video \\\n    --valid-from 2026-08-17 --valid-until 2027-06-15 --evidence \"Dnr BUN 2026/118\"")]
-    Add(AddArgs),
+    #[command(
+        after_help = "Exempel / example:\n  dataskydd consent add --subject elev-0042 --role pupil --birth-year 2016 \\\n    --given-by guardian --giver \"Vårdnadshavare 1\" --purpose inform_activity,event \\\n    --channel sollentuna-skola-ig --media photo,video \\\n    --valid-from 2026-08-17 --valid-until 2027-06-15 --evidence \"Dnr BUN 2026/118\""
+    )]
+    Add(Box<AddArgs>),
     /// Register a withdrawal (a new row) and list every publication that must come down
-    #[command(after_help = "Exempel / example:\n  dataskydd consent withdraw c-3f9a0c2d1e4b5a69 --via \"e-post till rektor\" --by \"Vårdnadshavare 1\"")]
+    #[command(
+        after_help = "Exempel / example:\n  dataskydd consent withdraw c-3f9a0c2d1e4b5a69 --via \"e-post till rektor\" --by \"Vårdnadshavare 1\""
+    )]
     Withdraw(WithdrawArgs),
     /// Is there a valid consent for this subject, purpose, channel and medium on a date? (exit 1 if not)
-    #[command(after_help = "Exempel / example:\n  dataskydd consent check --subject elev-0042 --purpose inform_activity \\\n    --channel sollentuna-skola-ig --media photo --on 2026-11-23")]
+    #[command(
+        after_help = "Exempel / example:\n  dataskydd consent check --subject elev-0042 --purpose inform_activity \\\n    --channel sollentuna-skola-ig --media photo --on 2026-11-23"
+    )]
     Check(CheckArgs),
     /// List consents, with their state today
-    #[command(after_help = "Exempel / example:\n  dataskydd consent list --status withdrawn\n  dataskydd consent list --subject elev-0042 --json")]
+    #[command(
+        after_help = "Exempel / example:\n  dataskydd consent list --status withdrawn\n  dataskydd consent list --subject elev-0042 --json"
+    )]
     List(ListArgs),
     /// Import a list of consents (CSV): every row is checked first; all or nothing
-    #[command(after_help = "Exempel / example:\n  dataskydd consent import samtycken-ht2026.csv\n\nThe header: subject,role,birth_year,given_by,giver,purpose,channel,media,valid_from,valid_until,evidence\n(optional: notice_version,language,collection_method,withdrawal_method); several values in a field\nare comma-separated and quoted: \"inform_activity,event\".")]
+    #[command(
+        after_help = "Exempel / example:\n  dataskydd consent import samtycken-ht2026.csv\n\nThe header: subject,role,birth_year,given_by,giver,purpose,channel,media,valid_from,valid_until,evidence\n(optional: notice_version,language,collection_method,withdrawal_method); several values in a field\nare comma-separated and quoted: \"inform_activity,event\"."
+    )]
     Import(ImportArgs),
     /// Everything held about a person (GDPR art. 15): consents, withdrawals, publications; text, JSON and a signed PDF
-    #[command(after_help = "Exempel / example:\n  dataskydd consent extract --subject elev-0042\n  dataskydd consent extract --subject elev-0042 --json")]
+    #[command(
+        after_help = "Exempel / example:\n  dataskydd consent extract --subject elev-0042\n  dataskydd consent extract --subject elev-0042 --json"
+    )]
     Extract(ExtractArgs),
     /// Check the register's hash chain (exit 1 naming the first line that fails)
     #[command(after_help = "Exempel / example:\n  dataskydd consent verify")]
@@ -199,12 +211,18 @@ fn problems_error(problems: &[Problem], name: &dyn Fn(&str) -> String) -> Error 
     let first = &problems[0];
     let mut msg = first.message.clone();
     for p in &problems[1..] {
-        msg.push_str(&format!("; {} {}: {}", t("och", "and"), name(p.field), p.message));
+        msg.push_str(&format!(
+            "; {} {}: {}",
+            t("och", "and"),
+            name(p.field),
+            p.message
+        ));
     }
     Error::input(msg).field(&name(first.field))
 }
 
-fn add(ws: &Workspace, reg: &Register, a: AddArgs) -> Result<i32> {
+fn add(ws: &Workspace, reg: &Register, a: Box<AddArgs>) -> Result<i32> {
+    let a = *a;
     let input = Input {
         subject: a.subject,
         role: a.role,
@@ -297,15 +315,15 @@ fn withdraw(ws: &Workspace, reg: &Register, a: WithdrawArgs) -> Result<i32> {
         Some(s) => DateTime::parse_from_rfc3339(s.trim()).map_err(|_| {
             Error::input(t(
                 &format!("'{s}' är ingen tidpunkt med tidszon (t.ex. 2026-11-20T10:00:00+01:00)"),
-                &format!("'{s}' is not a date-time with an offset (e.g. 2026-11-20T10:00:00+01:00)"),
+                &format!(
+                    "'{s}' is not a date-time with an offset (e.g. 2026-11-20T10:00:00+01:00)"
+                ),
             ))
             .field("--at")
         })?,
         None => crate::clock::now(),
     };
-    let via = a
-        .via
-        .unwrap_or_else(|| t("ej angivet", "not stated"));
+    let via = a.via.unwrap_or_else(|| t("ej angivet", "not stated"));
     let c = reg.withdraw(&a.consent_id, at, a.by.as_deref(), &via)?;
     let takedown = publications::Register::at(ws.publications_csv()).relying_on(&c.consent_id)?;
     let w = c.withdrawal.as_ref().expect("just withdrawn");
@@ -682,8 +700,16 @@ fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
         println!(
             "{}",
             t(
-                &format!("{} samtycken importerade till {}.", ids.len(), reg.path().display()),
-                &format!("{} consents imported into {}.", ids.len(), reg.path().display()),
+                &format!(
+                    "{} samtycken importerade till {}.",
+                    ids.len(),
+                    reg.path().display()
+                ),
+                &format!(
+                    "{} consents imported into {}.",
+                    ids.len(),
+                    reg.path().display()
+                ),
             )
         );
     }
@@ -813,15 +839,25 @@ fn verify(reg: &Register, a: VerifyArgs) -> Result<i32> {
                     reg.path().display(),
                     r.rows
                 ),
-                &format!("{}: {} rows, the hash chain is intact.", reg.path().display(), r.rows),
+                &format!(
+                    "{}: {} rows, the hash chain is intact.",
+                    reg.path().display(),
+                    r.rows
+                ),
             )
         );
         if r.torn_bytes > 0 {
             println!(
                 "{}",
                 t(
-                    &format!("Obs: en ofullständig sista rad ({} byte) repareras vid nästa skrivning.", r.torn_bytes),
-                    &format!("Note: an incomplete last line ({} bytes) is repaired on the next write.", r.torn_bytes),
+                    &format!(
+                        "Obs: en ofullständig sista rad ({} byte) repareras vid nästa skrivning.",
+                        r.torn_bytes
+                    ),
+                    &format!(
+                        "Note: an incomplete last line ({} bytes) is repaired on the next write.",
+                        r.torn_bytes
+                    ),
                 )
             );
         }
@@ -860,7 +896,11 @@ fn export(reg: &Register, a: ExportArgs) -> Result<i32> {
         out,
         "{}",
         t(
-            &format!("{} samtycken exporterade till {}.", all.len(), a.excel.display()),
+            &format!(
+                "{} samtycken exporterade till {}.",
+                all.len(),
+                a.excel.display()
+            ),
             &format!("{} consents exported to {}.", all.len(), a.excel.display()),
         )
     );

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::{print_json, Ctx};
-use crate::assessment::photo::{self, ConsentLookup, ConsentView, Decision, PhotoAnswers, PhotoDecision};
+use crate::assessment::photo::{
+    self, ConsentLookup, ConsentView, Decision, PhotoAnswers, PhotoDecision,
+};
 use crate::assessment::policy::Policy;
 use crate::error::{Error, IoContext, Result};
 use crate::i18n::t;
@@ -17,7 +19,9 @@ use crate::registers::{consents, publications};
 use crate::workspace::Workspace;
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Exempel / examples:\n  dataskydd photo                                  (frågar i terminalen / asks on the terminal)\n  dataskydd photo --answers bild.toml --json\n  dataskydd photo --answers bild.toml --dry-run    (skriver inget / writes nothing)\n\nAnswers file (TOML):\n  channel = \"sollentuna-skola-ig\"\n  purpose = \"inform_activity\"\n  published_on = 2026-11-23\n  identifiable = true\n  in_focus = true\n  [[people]]\n  ref = \"elev-0042\"\n  role = \"pupil\"\n  age = 10")]
+#[command(
+    after_help = "Exempel / examples:\n  dataskydd photo                                  (frågar i terminalen / asks on the terminal)\n  dataskydd photo --answers bild.toml --json\n  dataskydd photo --answers bild.toml --dry-run    (skriver inget / writes nothing)\n\nAnswers file (TOML):\n  channel = \"sollentuna-skola-ig\"\n  purpose = \"inform_activity\"\n  published_on = 2026-11-23\n  identifiable = true\n  in_focus = true\n  [[people]]\n  ref = \"elev-0042\"\n  role = \"pupil\"\n  age = 10"
+)]
 pub struct Args {
     /// Read the answers from this file (TOML) instead of asking
     #[arg(long, value_name = "FILE")]
@@ -65,7 +69,15 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     let file_for_errors = source.clone().unwrap_or_else(|| PathBuf::from("answers"));
     let out = a.out.clone().unwrap_or_else(|| ws.output_dir());
     let policy = Policy::of(&ws)?;
-    let done = decide_and_record(&ws, &q, &answers, &file_for_errors, &policy, a.dry_run, &out)?;
+    let done = decide_and_record(
+        &ws,
+        &q,
+        &answers,
+        &file_for_errors,
+        &policy,
+        a.dry_run,
+        &out,
+    )?;
     if a.json {
         let mut v = serde_json::to_value(&done.decision).expect("serialisable");
         v["publication_id"] = json!(done.publication_id);
@@ -162,7 +174,10 @@ pub fn decide_and_record(
             answers_toml: Some(answers_toml),
             result,
             title: t("Publiceringsbeslut: bild", "Publication decision: picture"),
-            reason: t("Beslut om publicering av bild", "Decision on publishing a picture"),
+            reason: t(
+                "Beslut om publicering av bild",
+                "Decision on publishing a picture",
+            ),
             file_stem: format!("photo-{publication_id}"),
         },
         out,
@@ -270,7 +285,14 @@ fn print_text(done: &Done) {
         println!("  {} {c}", t("Villkor:", "Condition:"));
     }
     match &done.file {
-        Some(f) => println!("{} {}", t("Signerat beslut:", "Signed decision:"), f.display()),
-        None => println!("{}", t("(--dry-run: inget skrevs)", "(--dry-run: nothing written)")),
+        Some(f) => println!(
+            "{} {}",
+            t("Signerat beslut:", "Signed decision:"),
+            f.display()
+        ),
+        None => println!(
+            "{}",
+            t("(--dry-run: inget skrevs)", "(--dry-run: nothing written)")
+        ),
     }
 }

@@ -166,7 +166,7 @@ impl Question {
             .unwrap_or_default();
         if !self.sources.is_empty() {
             if !s.is_empty() {
-                s.push_str(" ");
+                s.push(' ');
             }
             s.push_str(&format!("[{}]", self.sources.join("; ")));
         }

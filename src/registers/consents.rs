@@ -393,7 +393,9 @@ impl Register {
         let mut withdrawals: Vec<(String, Withdrawal)> = Vec::new();
         let mut first = true;
         loop {
-            let more = rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&path, &e))?;
+            let more = rdr
+                .read_byte_record(&mut rec)
+                .map_err(|e| csv_error(&path, &e))?;
             if !more {
                 break;
             }
@@ -408,7 +410,10 @@ impl Register {
                     .unwrap_or_default();
                 if header.len() != want.len()
                     || bom_free != want[0].as_bytes()
-                    || header[1..].iter().zip(&want[1..]).any(|(a, b)| *a != b.as_bytes())
+                    || header[1..]
+                        .iter()
+                        .zip(&want[1..])
+                        .any(|(a, b)| *a != b.as_bytes())
                 {
                     return Err(Error::input(t(
                         &format!("rubrikraden stämmer inte; väntade: {}", want.join(",")),
@@ -954,7 +959,14 @@ mod tests {
             .collect();
         assert_eq!(
             fields,
-            vec!["role", "birth_year", "purpose", "channel", "media", "valid_until"]
+            vec![
+                "role",
+                "birth_year",
+                "purpose",
+                "channel",
+                "media",
+                "valid_until"
+            ]
         );
     }
 

@@ -13,6 +13,8 @@ pub fn create_all(ws: &Workspace) -> Result<()> {
     accounts::ledger(&ws.accounts_csv()).create()?;
     assessments::ledger(&ws.path("assessments.csv")).create()?;
     consents::Register::at(ws.consents_csv()).ledger.create()?;
-    publications::Register::at(ws.publications_csv()).ledger.create()?;
+    publications::Register::at(ws.publications_csv())
+        .ledger
+        .create()?;
     Ok(())
 }

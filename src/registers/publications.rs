@@ -108,7 +108,9 @@ impl Register {
         Ok(self
             .all()?
             .into_iter()
-            .filter(|p| p.decision != "not_allowed" && p.consent_ids.iter().any(|c| c == consent_id))
+            .filter(|p| {
+                p.decision != "not_allowed" && p.consent_ids.iter().any(|c| c == consent_id)
+            })
             .map(|p| Takedown {
                 publication_id: p.publication_id,
                 channel: p.channel,
