@@ -187,8 +187,13 @@ impl Ledger {
             }
         }
         f.seek(SeekFrom::Start(end)).at(&self.path)?;
-        f.write_all(&buf).at(&self.path)?;
-        f.sync_data().at(&self.path)?;
+        if let Err(e) = f.write_all(&buf).and_then(|_| f.sync_data()) {
+            // A full disk or an I/O error: cut back to where we started, so the register
+            // is exactly as it was (no half row for the next reader).
+            let _ = f.set_len(end);
+            let _ = f.sync_data();
+            return Err(Error::io(&self.path, e));
+        }
         Ok(report)
     }
 
@@ -258,6 +263,21 @@ impl Ledger {
         for (i, (line, terminated)) in lines.enumerate_terminated() {
             let n = i + 2;
             if !terminated {
+                eprintln!(
+                    "{}",
+                    t(
+                        &format!(
+                            "Obs: {} rad {n} är ofullständig (troligen ett avbrott mitt i en skrivning); den läses inte och flyttas till {} vid nästa skrivning.",
+                            self.path.display(),
+                            torn_path(&self.path).display()
+                        ),
+                        &format!(
+                            "Note: {} line {n} is incomplete (probably a crash mid-write); it is not read and is moved to {} on the next write.",
+                            self.path.display(),
+                            torn_path(&self.path).display()
+                        ),
+                    )
+                );
                 break;
             }
             if line.is_empty() {

@@ -19,4 +19,5 @@ pub mod ledger;
 pub mod questionnaire;
 pub mod record;
 pub mod registers;
+pub mod signing;
 pub mod workspace;

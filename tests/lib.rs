@@ -5,4 +5,6 @@ mod assess;
 mod consent;
 mod interactive;
 mod photo;
+mod robustness;
+mod signing;
 mod test;

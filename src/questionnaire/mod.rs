@@ -351,3 +351,8 @@ impl Question {
 
 #[cfg(test)]
 mod tests;
+
+/// The ids of the built-in questionnaires.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(id, _)| *id)
+}

@@ -1,0 +1,526 @@
+//! Signing a PDF by an incremental update: the original bytes stay untouched as a prefix;
+//! the update adds a `/Sig` dictionary, a signature field + widget on page 1, new versions
+//! of the objects that must point at it (page 1 or its `/Annots`, the catalog or its
+//! `/AcroForm`), and a cross-reference section with `/Prev`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use lopdf::xref::XrefType;
+use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
+
+use super::cert::Signer;
+use super::cms;
+use super::SignInfo;
+use crate::error::{Error, Result};
+use crate::i18n::t;
+
+/// Width of the `/ByteRange [...]` array, so it can be patched in place.
+const BYTE_RANGE_WIDTH: usize = 36;
+/// Spare bytes in `/Contents` beyond the measured CMS size.
+const CONTENTS_MARGIN: usize = 64;
+pub const SUBFILTER: &str = "ETSI.CAdES.detached";
+
+fn pdf_error(what: impl std::fmt::Display) -> Error {
+    Error::input(t(
+        &format!("PDF-filen kan inte signeras: {what}"),
+        &format!("the PDF cannot be signed: {what}"),
+    ))
+}
+
+/// Signs a PDF by an incremental update (the original bytes stay untouched as a prefix).
+pub fn sign_pdf(pdf: &[u8], signer: &Signer, info: &SignInfo) -> Result<Vec<u8>> {
+    let at = info.time.with_timezone(&Utc);
+    let ci = signer.info();
+    if at < ci.not_before || at > ci.not_after {
+        return Err(Error::input(t(
+            &format!(
+                "certifikatet för {} gäller {} – {}, inte vid signeringstidpunkten {}; skapa en ny \
+                 nyckel med `dataskydd keys new`",
+                ci.name,
+                ci.not_before.format("%Y-%m-%d"),
+                ci.not_after.format("%Y-%m-%d"),
+                info.time.format("%Y-%m-%d %H:%M")
+            ),
+            &format!(
+                "the certificate of {} is valid {} – {}, not at the signing time {}; make a new key \
+                 with `dataskydd keys new`",
+                ci.name,
+                ci.not_before.format("%Y-%m-%d"),
+                ci.not_after.format("%Y-%m-%d"),
+                info.time.format("%Y-%m-%d %H:%M")
+            ),
+        )));
+    }
+
+    sign_pdf_unchecked(pdf, signer, info)
+}
+
+/// [`sign_pdf`] without the check that the certificate is valid at the signing time (tests
+/// use it to make signatures a verifier must reject).
+pub(crate) fn sign_pdf_unchecked(pdf: &[u8], signer: &Signer, info: &SignInfo) -> Result<Vec<u8>> {
+    let doc = Document::load_mem(pdf).map_err(pdf_error)?;
+    if doc.trailer.has(b"Encrypt") || doc.encryption_state.is_some() {
+        return Err(pdf_error(t("filen är krypterad", "the file is encrypted")));
+    }
+    let plan = plan_update(&doc)?;
+
+    // Measure the CMS with a dummy signature of maximal length: only the signature varies.
+    let dummy = cms::build(signer, &[0u8; 32], info.time, |_| {
+        Ok(vec![0u8; cms::MAX_ECDSA_P256_SIG])
+    })
+    .map_err(pdf_error)?;
+    let reserved = dummy.len() + CONTENTS_MARGIN;
+
+    let mut out = Vec::with_capacity(pdf.len() + 2 * reserved + 4096);
+    out.extend_from_slice(pdf);
+    if !matches!(out.last(), Some(b'\n' | b'\r')) {
+        out.push(b'\n');
+    }
+    let mut offsets: Vec<(ObjectId, usize)> = Vec::new();
+    for (id, obj) in &plan.updates {
+        offsets.push((*id, out.len()));
+        writeln!(out, "{} {} obj", id.0, id.1).expect("Vec write");
+        write_object(&mut out, obj);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+
+    // The signature dictionary, with placeholders.
+    offsets.push(((plan.sig_num, 0), out.len()));
+    write!(
+        out,
+        "{} 0 obj\n<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /{SUBFILTER} /ByteRange ",
+        plan.sig_num
+    )
+    .expect("Vec write");
+    let byte_range_at = out.len();
+    out.extend_from_slice(b"[0 0 0 0");
+    out.resize(byte_range_at + BYTE_RANGE_WIDTH - 1, b' ');
+    out.push(b']');
+    out.extend_from_slice(b"\n/Contents ");
+    let gap_start = out.len();
+    out.push(b'<');
+    out.resize(out.len() + 2 * reserved, b'0');
+    out.push(b'>');
+    let gap_end = out.len();
+    write!(out, "\n/M ({})", pdf_date(info.time)).expect("Vec write");
+    out.extend_from_slice(b" /Name ");
+    out.extend_from_slice(text_string(signer.name()).as_bytes());
+    if !info.reason.is_empty() {
+        out.extend_from_slice(b" /Reason ");
+        out.extend_from_slice(text_string(&info.reason).as_bytes());
+    }
+    if !info.location.is_empty() {
+        out.extend_from_slice(b" /Location ");
+        out.extend_from_slice(text_string(&info.location).as_bytes());
+    }
+    write!(
+        out,
+        "\n/Prop_Build <</Filter <</Name /Adobe.PPKLite>> /App <</Name /dataskydd /REx ({})>>>>>>\nendobj\n",
+        env!("CARGO_PKG_VERSION")
+    )
+    .expect("Vec write");
+
+    // The signature field, merged with its (invisible) widget annotation on page 1.
+    offsets.push(((plan.field_num, 0), out.len()));
+    write!(
+        out,
+        "{} 0 obj\n<</Type /Annot /Subtype /Widget /FT /Sig /T ({}) /V {} 0 R /P {} {} R \
+         /Rect [0 0 0 0] /F 132>>\nendobj\n",
+        plan.field_num, plan.field_name, plan.sig_num, plan.page.0, plan.page.1
+    )
+    .expect("Vec write");
+
+    write_xref(&mut out, &doc, &plan, offsets);
+
+    // Patch the byte range, hash, sign, patch the signature in.
+    let (b, c) = (gap_start, gap_end);
+    let d = out.len() - c;
+    let range = format!("[0 {b} {c} {d}");
+    if range.len() + 1 > BYTE_RANGE_WIDTH {
+        return Err(pdf_error(t("filen är för stor", "the file is too large")));
+    }
+    out[byte_range_at..byte_range_at + range.len()].copy_from_slice(range.as_bytes());
+
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    ctx.update(&out[..b]);
+    ctx.update(&out[c..]);
+    let digest = ctx.finish();
+    let cms =
+        cms::build(signer, digest.as_ref(), info.time, |m| signer.sign(m)).map_err(pdf_error)?;
+    if cms.len() > reserved {
+        return Err(pdf_error("CMS larger than reserved"));
+    }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for (i, byte) in cms.iter().enumerate() {
+        out[b + 1 + 2 * i] = HEX[(byte >> 4) as usize];
+        out[b + 2 + 2 * i] = HEX[(byte & 15) as usize];
+    }
+    Ok(out)
+}
+
+/// What the update writes.
+struct Plan {
+    /// New versions of existing objects (page 1 or its /Annots, catalog or its /AcroForm,
+    /// a /Fields array), in object order.
+    updates: BTreeMap<ObjectId, Object>,
+    sig_num: u32,
+    field_num: u32,
+    field_name: String,
+    page: ObjectId,
+    root: ObjectId,
+    /// The trailer's /Size for the update (before an xref stream object, if any).
+    size: u32,
+}
+
+fn plan_update(doc: &Document) -> Result<Plan> {
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|_| {
+            pdf_error(t(
+                "katalogen (/Root) saknas",
+                "the catalog (/Root) is missing",
+            ))
+        })?;
+    let page = doc
+        .page_iter()
+        .next()
+        .ok_or_else(|| pdf_error(t("dokumentet har inga sidor", "the document has no pages")))?;
+    let trailer_size = doc
+        .trailer
+        .get(b"Size")
+        .and_then(Object::as_i64)
+        .unwrap_or(0)
+        .clamp(0, u32::MAX as i64 / 2) as u32;
+    let next = trailer_size.max(doc.max_id + 1);
+    let (sig_num, field_num) = (next, next + 1);
+    let field_ref = Object::Reference((field_num, 0));
+
+    let mut updates: BTreeMap<ObjectId, Object> = BTreeMap::new();
+    // The latest version of an object: ours if we already changed it.
+    fn current(
+        doc: &Document,
+        updates: &BTreeMap<ObjectId, Object>,
+        id: ObjectId,
+    ) -> Result<Object> {
+        match updates.get(&id) {
+            Some(o) => Ok(o.clone()),
+            None => doc.get_object(id).cloned().map_err(pdf_error),
+        }
+    }
+    fn push_to_array(
+        doc: &Document,
+        updates: &mut BTreeMap<ObjectId, Object>,
+        id: ObjectId,
+        item: Object,
+    ) -> Result<()> {
+        let mut arr = match current(doc, updates, id)? {
+            Object::Array(a) => a,
+            _ => {
+                return Err(pdf_error(format!(
+                    "object {} {} is not an array",
+                    id.0, id.1
+                )))
+            }
+        };
+        arr.push(item);
+        updates.insert(id, Object::Array(arr));
+        Ok(())
+    }
+
+    // Page 1: add the widget to /Annots.
+    let mut page_dict = current(doc, &updates, page)?
+        .as_dict()
+        .cloned()
+        .map_err(pdf_error)?;
+    match page_dict.get(b"Annots") {
+        Ok(Object::Reference(id)) => push_to_array(doc, &mut updates, *id, field_ref.clone())?,
+        Ok(Object::Array(a)) => {
+            let mut a = a.clone();
+            a.push(field_ref.clone());
+            page_dict.set("Annots", Object::Array(a));
+            updates.insert(page, Object::Dictionary(page_dict));
+        }
+        _ => {
+            page_dict.set("Annots", Object::Array(vec![field_ref.clone()]));
+            updates.insert(page, Object::Dictionary(page_dict));
+        }
+    }
+
+    // The catalog's /AcroForm: add the field, /SigFlags 3.
+    let mut catalog = current(doc, &updates, root)?
+        .as_dict()
+        .cloned()
+        .map_err(pdf_error)?;
+    let (mut acroform, acroform_id) = match catalog.get(b"AcroForm") {
+        Ok(Object::Reference(id)) => (
+            current(doc, &updates, *id)?
+                .as_dict()
+                .cloned()
+                .map_err(pdf_error)?,
+            Some(*id),
+        ),
+        Ok(Object::Dictionary(d)) => (d.clone(), None),
+        _ => (Dictionary::new(), None),
+    };
+    let field_name = free_field_name(doc, &acroform);
+    match acroform.get(b"Fields") {
+        Ok(Object::Reference(id)) => push_to_array(doc, &mut updates, *id, field_ref.clone())?,
+        Ok(Object::Array(a)) => {
+            let mut a = a.clone();
+            a.push(field_ref.clone());
+            acroform.set("Fields", Object::Array(a));
+        }
+        _ => acroform.set("Fields", Object::Array(vec![field_ref.clone()])),
+    }
+    let flags = acroform
+        .get(b"SigFlags")
+        .and_then(Object::as_i64)
+        .unwrap_or(0);
+    acroform.set("SigFlags", Object::Integer(flags | 3));
+    match acroform_id {
+        Some(id) => {
+            updates.insert(id, Object::Dictionary(acroform));
+        }
+        None => {
+            catalog.set("AcroForm", Object::Dictionary(acroform));
+            updates.insert(root, Object::Dictionary(catalog));
+        }
+    }
+
+    Ok(Plan {
+        updates,
+        sig_num,
+        field_num,
+        field_name,
+        page,
+        root,
+        size: field_num + 1,
+    })
+}
+
+/// `Signatur1`, or the next number not taken by a field of the form.
+fn free_field_name(doc: &Document, acroform: &Dictionary) -> String {
+    let mut taken = Vec::new();
+    let fields = match acroform.get(b"Fields") {
+        Ok(Object::Reference(id)) => doc.get_object(*id).ok().and_then(|o| o.as_array().ok()),
+        Ok(Object::Array(a)) => Some(a),
+        _ => None,
+    };
+    for f in fields.into_iter().flatten() {
+        let dict = match f {
+            Object::Reference(id) => doc.get_dictionary(*id).ok(),
+            Object::Dictionary(d) => Some(d),
+            _ => None,
+        };
+        if let Some(name) = dict
+            .and_then(|d| d.get(b"T").ok())
+            .and_then(|t| t.as_str().ok())
+        {
+            taken.push(name.to_vec());
+        }
+    }
+    (1..)
+        .map(|n| format!("Signatur{n}"))
+        .find(|n| !taken.iter().any(|t| t == n.as_bytes()))
+        .expect("some number is free")
+}
+
+/// The cross-reference section of the update (a table, or a stream if the file uses
+/// streams), the trailer, `startxref` and `%%EOF`.
+fn write_xref(out: &mut Vec<u8>, doc: &Document, plan: &Plan, mut offsets: Vec<(ObjectId, usize)>) {
+    let mut trailer = Dictionary::new();
+    trailer.set("Root", Object::Reference(plan.root));
+    for key in [&b"Info"[..], b"ID"] {
+        if let Ok(v) = doc.trailer.get(key) {
+            trailer.set(key.to_vec(), v.clone());
+        }
+    }
+    trailer.set("Prev", Object::Integer(doc.xref_start as i64));
+    let xref_at = out.len();
+
+    if matches!(
+        doc.reference_table.cross_reference_type,
+        XrefType::CrossReferenceStream
+    ) {
+        let own = plan.size;
+        offsets.push(((own, 0), xref_at));
+        offsets.sort();
+        let mut index = Vec::new();
+        let mut data = Vec::new();
+        for run in runs(&offsets) {
+            index.push(Object::Integer(run[0].0 .0 as i64));
+            index.push(Object::Integer(run.len() as i64));
+            for ((_, generation), off) in run {
+                data.push(1u8);
+                data.extend_from_slice(&(*off as u64).to_be_bytes()[3..]);
+                data.extend_from_slice(&generation.to_be_bytes());
+            }
+        }
+        trailer.set("Type", Object::Name(b"XRef".to_vec()));
+        trailer.set("Size", Object::Integer(own as i64 + 1));
+        trailer.set("W", Object::Array(vec![1.into(), 5.into(), 2.into()]));
+        trailer.set("Index", Object::Array(index));
+        trailer.set("Length", Object::Integer(data.len() as i64));
+        writeln!(out, "{own} 0 obj").expect("Vec write");
+        write_object(out, &Object::Dictionary(trailer));
+        out.extend_from_slice(b"\nstream\n");
+        out.extend_from_slice(&data);
+        out.extend_from_slice(b"\nendstream\nendobj\n");
+    } else {
+        offsets.sort();
+        out.extend_from_slice(b"xref\n");
+        for run in runs(&offsets) {
+            writeln!(out, "{} {}", run[0].0 .0, run.len()).expect("Vec write");
+            for ((_, generation), off) in run {
+                write!(out, "{off:010} {generation:05} n\r\n").expect("Vec write");
+            }
+        }
+        trailer.set("Size", Object::Integer(plan.size as i64));
+        out.extend_from_slice(b"trailer\n");
+        write_object(out, &Object::Dictionary(trailer));
+        out.push(b'\n');
+    }
+    write!(out, "startxref\n{xref_at}\n%%EOF\n").expect("Vec write");
+}
+
+/// Consecutive object numbers, grouped (input sorted).
+fn runs(offsets: &[(ObjectId, usize)]) -> Vec<&[(ObjectId, usize)]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=offsets.len() {
+        if i == offsets.len() || offsets[i].0 .0 != offsets[i - 1].0 .0 + 1 {
+            out.push(&offsets[start..i]);
+            start = i;
+        }
+    }
+    out
+}
+
+/// `D:YYYYMMDDHHmmSS+HH'mm'`
+pub fn pdf_date(t: DateTime<FixedOffset>) -> String {
+    let off = t.offset().local_minus_utc();
+    let sign = if off < 0 { '-' } else { '+' };
+    let off = off.abs();
+    format!(
+        "D:{}{sign}{:02}'{:02}'",
+        t.format("%Y%m%d%H%M%S"),
+        off / 3600,
+        (off % 3600) / 60
+    )
+}
+
+/// A PDF text string as UTF-16BE with BOM, in hex: `<FEFF…>`.
+pub fn text_string(s: &str) -> String {
+    let mut out = String::from("<FEFF");
+    for unit in s.encode_utf16() {
+        out.push_str(&format!("{unit:04X}"));
+    }
+    out.push('>');
+    out
+}
+
+/// Serialises an object (no streams occur in what the update rewrites).
+fn write_object(out: &mut Vec<u8>, obj: &Object) {
+    match obj {
+        Object::Null => out.extend_from_slice(b"null"),
+        Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Object::Integer(i) => write!(out, "{i}").expect("Vec write"),
+        Object::Real(r) => {
+            if r.is_finite() {
+                write!(out, "{r}").expect("Vec write")
+            } else {
+                out.push(b'0')
+            }
+        }
+        Object::Name(n) => write_name(out, n),
+        Object::String(s, StringFormat::Hexadecimal) => {
+            out.push(b'<');
+            for b in s {
+                write!(out, "{b:02X}").expect("Vec write");
+            }
+            out.push(b'>');
+        }
+        Object::String(s, StringFormat::Literal) => {
+            out.push(b'(');
+            for &b in s {
+                match b {
+                    b'(' | b')' | b'\\' => {
+                        out.push(b'\\');
+                        out.push(b);
+                    }
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    _ => out.push(b),
+                }
+            }
+            out.push(b')');
+        }
+        Object::Array(a) => {
+            out.push(b'[');
+            for (i, o) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                write_object(out, o);
+            }
+            out.push(b']');
+        }
+        Object::Dictionary(d) => write_dict(out, d),
+        Object::Stream(s) => {
+            write_dict(out, &s.dict);
+            out.extend_from_slice(b"\nstream\n");
+            out.extend_from_slice(&s.content);
+            out.extend_from_slice(b"\nendstream");
+        }
+        Object::Reference((n, g)) => write!(out, "{n} {g} R").expect("Vec write"),
+    }
+}
+
+fn write_dict(out: &mut Vec<u8>, d: &Dictionary) {
+    out.extend_from_slice(b"<<");
+    for (k, v) in d.iter() {
+        write_name(out, k);
+        out.push(b' ');
+        write_object(out, v);
+    }
+    out.extend_from_slice(b">>");
+}
+
+fn write_name(out: &mut Vec<u8>, name: &[u8]) {
+    out.push(b'/');
+    for &b in name {
+        if b"()<>[]{}/%#".contains(&b) || !(33..=126).contains(&b) {
+            write!(out, "#{b:02X}").expect("Vec write");
+        } else {
+            out.push(b);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_text_strings() {
+        let t = DateTime::parse_from_rfc3339("2026-11-20T10:00:00+01:00").unwrap();
+        assert_eq!(pdf_date(t), "D:20261120100000+01'00'");
+        let t = DateTime::parse_from_rfc3339("2026-07-01T08:05:09-03:30").unwrap();
+        assert_eq!(pdf_date(t), "D:20260701080509-03'30'");
+        assert_eq!(text_string("Åsa"), "<FEFF00C500730061>");
+    }
+
+    #[test]
+    fn literal_strings_are_escaped() {
+        let mut out = Vec::new();
+        write_object(
+            &mut out,
+            &Object::String(b"a(b\\c)\r".to_vec(), StringFormat::Literal),
+        );
+        assert_eq!(out, b"(a\\(b\\\\c\\)\\r)");
+    }
+}
