@@ -243,9 +243,10 @@ fn add(ws: &Workspace, reg: &Register, a: Box<AddArgs>) -> Result<i32> {
     let channels = known_channels(&ws.accounts_csv())?;
     let valid = consents::validate(&input, &channels, crate::clock::today())
         .map_err(|p| problems_error(&p, &|f| option_name(f)))?;
-    let (ids, report) = reg.add(std::slice::from_ref(&valid))?;
+    let given_at = crate::clock::now().to_rfc3339();
+    let (ids, report) = reg.add_at(std::slice::from_ref(&valid), &given_at)?;
     let id = ids[0].clone();
-    let consent = reg.find(&id)?.ok_or_else(|| consents::unknown_id(&id))?;
+    let consent = valid.to_consent(&id, &given_at);
     let out = a.out.unwrap_or_else(|| ws.output_dir());
     let receipt = write_receipt(ws, &consent, &out)?;
     if a.json {
