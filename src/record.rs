@@ -5,7 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{IoContext, Result};
+use serde_json::json;
+
+use crate::document::{self, Attachment, Meta};
+use crate::error::{Error, IoContext, Result};
+use crate::signing::{self, SignInfo};
 use crate::workspace::Workspace;
 
 /// Everything needed to write one signed record.
@@ -36,22 +40,67 @@ pub fn write(ws: &Workspace, record: &Record, out_dir: &Path) -> Result<PathBuf>
 }
 
 /// Renders and signs a record into bytes (nothing written).
-pub fn render(_ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
-    // Provisional until the document and signing modules land: the rendered markup.
+pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
     let markup = render_markup(record)?;
-    Ok(markup.into_bytes())
+    let now = crate::clock::now();
+    let signer = crate::cli::keys::cached_signer(ws)?;
+    let meta = Meta {
+        title: record.title.clone(),
+        subject: record.reason.clone(),
+        author: format!("{} ({})", signer.name(), ws.config.organisation.name),
+        keywords: vec!["dataskydd".into(), record.template.into(), "GDPR".into()],
+        lang: crate::i18n::current().code().into(),
+        creator: format!("dataskydd {}", env!("CARGO_PKG_VERSION")),
+        created: now,
+    };
+    let mut attachments = Vec::new();
+    if let Some(answers) = &record.answers_toml {
+        attachments.push(Attachment {
+            name: "answers.toml".into(),
+            mime: "application/toml".into(),
+            description: "Svaren som beslutet bygger på / the answers the decision rests on".into(),
+            bytes: answers.as_bytes().to_vec(),
+        });
+    }
+    let mut result = record.result.clone();
+    if let Some(obj) = result.as_object_mut() {
+        obj.insert("questionnaire".into(), json!(record.template));
+        obj.insert(
+            "rules_version".into(),
+            json!(crate::assessment::RULES_VERSION),
+        );
+        obj.insert("tool_version".into(), json!(env!("CARGO_PKG_VERSION")));
+    }
+    attachments.push(Attachment {
+        name: "result.json".into(),
+        mime: "application/json".into(),
+        description: "Resultatet med skäl och källor / the result with reasons and sources".into(),
+        bytes: serde_json::to_vec_pretty(&result).expect("JSON values serialise"),
+    });
+    let pdf = document::render_pdf(&markup, &meta, &attachments)?;
+    let location = ws
+        .config
+        .signing
+        .location
+        .clone()
+        .unwrap_or_else(|| ws.config.organisation.name.clone());
+    signing::sign_pdf(
+        &pdf,
+        &signer,
+        &SignInfo {
+            reason: record.reason.clone(),
+            location,
+            time: now,
+        },
+    )
 }
 
 /// The template rendered to the document markup.
 pub fn render_markup(record: &Record) -> Result<String> {
     let lang = crate::i18n::current().code();
     let text = template(record.template, lang)?;
-    let mut hb = handlebars::Handlebars::new();
-    hb.set_strict_mode(true);
-    hb.register_escape_fn(handlebars::no_escape);
-    hb.render_template(text, &record.data).map_err(|e| {
-        crate::error::Error::input(format!("template {}.{lang}.hbs: {e}", record.template))
-    })
+    document::render_template(text, &record.data)
+        .map_err(|e| Error::input(format!("template {}.{lang}.hbs: {e}", record.template)))
 }
 
 /// The templates compiled into the binary.
@@ -60,7 +109,7 @@ fn template(name: &str, lang: &str) -> Result<&'static str> {
         .iter()
         .find(|(n, l, _)| *n == name && *l == lang)
         .map(|(_, _, t)| *t)
-        .ok_or_else(|| crate::error::Error::Usage(format!("no template {name}.{lang}.hbs")))
+        .ok_or_else(|| Error::Usage(format!("no template {name}.{lang}.hbs")))
 }
 
 #[rustfmt::skip]

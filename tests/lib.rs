@@ -1,10 +1,13 @@
-//! Integration tests: each runs the real `dataskydd` binary in a temporary workspace.
+//! Integration tests: each runs the real `dataskydd` binary in a temporary workspace
+//! (one module per area; `test` is the builder they share).
 
 mod account;
 mod assess;
 mod consent;
+mod document;
 mod interactive;
 mod photo;
+mod records;
 mod robustness;
 mod signing;
 mod test;

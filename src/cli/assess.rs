@@ -267,7 +267,13 @@ pub fn document_data(
         "actions": r.actions.iter().map(|x| json!({"level": label(match x.level { crate::finding::Level::Must => "must", crate::finding::Level::Should => "should" }), "code": x.code, "text": x.text})).collect::<Vec<_>>(),
         "has_actions": !r.actions.is_empty(),
         "outcomes": r.outcomes.join(", "),
-        "answers": answers_toml.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(|l| l.to_string()).collect::<Vec<_>>(),
+        "answers": q
+            .validate(answers_toml, Path::new("answers.toml"))
+            .map(|v| q.summary(&v))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(question, answer)| json!({"question": question, "answer": answer}))
+            .collect::<Vec<_>>(),
         "questionnaire_version": q.version,
         "rules_version": r.rules_version,
     })

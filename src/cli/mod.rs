@@ -17,7 +17,13 @@ mod consent;
 mod demo;
 mod init;
 pub mod keys;
+<<<<<<< HEAD
 pub mod photo;
+=======
+mod photo;
+mod rerun;
+mod rerun_more;
+>>>>>>> main
 mod verify;
 
 #[derive(Parser, Debug)]
@@ -64,7 +70,7 @@ pub enum Command {
     /// Check the embedded signature of a PDF record
     Verify(verify::VerifyArgs),
     /// Re-evaluate a signed record's embedded answers with today's rules
-    Rerun(verify::RerunArgs),
+    Rerun(rerun::Args),
     /// Build a complete example workspace from the three municipalities in the sources
     Demo(demo::Args),
 }
@@ -118,7 +124,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Consent(c) => consent::run(&ctx, c),
         Command::Keys(c) => keys::run(&ctx, c),
         Command::Verify(a) => verify::run_verify(&ctx, a),
-        Command::Rerun(a) => verify::run_rerun(&ctx, a),
+        Command::Rerun(a) => rerun::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
     }
 }

@@ -1,5 +1,5 @@
 //! `dataskydd verify` (check the embedded signature of a PDF record) and `dataskydd rerun`
-//! (being built).
+//! (see `rerun.rs`).
 
 use std::path::PathBuf;
 
@@ -27,9 +27,6 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "CERT.pem")]
     pub trust: Option<PathBuf>,
 }
-
-#[derive(clap::Args, Debug)]
-pub struct RerunArgs {}
 
 /// Either a verified signature, or an error with its exit code.
 enum Outcome {
@@ -183,8 +180,4 @@ pub fn run_verify(_ctx: &Ctx, a: VerifyArgs) -> Result<i32> {
         ),
     }
     Ok(0)
-}
-
-pub fn run_rerun(_ctx: &Ctx, _a: RerunArgs) -> Result<i32> {
-    Err(Error::Usage("not built yet".into()))
 }

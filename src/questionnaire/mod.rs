@@ -356,3 +356,63 @@ mod tests;
 pub fn ids() -> impl Iterator<Item = &'static str> {
     BUILT_IN.iter().map(|(id, _)| *id)
 }
+
+impl Questionnaire {
+    /// Every answered question as (prompt, answer) in the user's language, in order, with
+    /// group entries numbered — for the "answers" section of a record.
+    pub fn summary(&self, answers: &serde_json::Value) -> Vec<(String, String)> {
+        let shown = |q: &Question, v: &serde_json::Value| -> String {
+            match v {
+                serde_json::Value::Bool(b) => {
+                    if *b {
+                        crate::i18n::t("ja", "yes")
+                    } else {
+                        crate::i18n::t("nej", "no")
+                    }
+                }
+                serde_json::Value::String(s) if s.is_empty() => "–".to_string(),
+                serde_json::Value::String(s) if matches!(q.kind, Kind::Choice) => q.label(s),
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Array(a) => a
+                    .iter()
+                    .map(|x| {
+                        x.as_str()
+                            .map(|s| q.label(s))
+                            .unwrap_or_else(|| x.to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                other => other.to_string(),
+            }
+        };
+        let mut out = Vec::new();
+        for q in self.top_level() {
+            if q.kind == Kind::Group {
+                let items = answers
+                    .get(&q.key)
+                    .and_then(|v| v.as_array())
+                    .cloned()
+                    .unwrap_or_default();
+                for (i, item) in items.iter().enumerate() {
+                    let title = self
+                        .members(&q.key)
+                        .next()
+                        .and_then(|m| item.get(m.leaf()))
+                        .and_then(|v| v.as_str())
+                        .map(|s| format!("{} ({})", s, i + 1))
+                        .unwrap_or_else(|| format!("#{}", i + 1));
+                    for m in self.members(&q.key).skip(1) {
+                        if let Some(v) = item.get(m.leaf()) {
+                            out.push((format!("{title}: {}", m.prompt.get()), shown(m, v)));
+                        }
+                    }
+                }
+                continue;
+            }
+            if let Some(v) = lookup(answers, None, &q.key) {
+                out.push((q.prompt.get().to_string(), shown(q, v)));
+            }
+        }
+        out
+    }
+}
