@@ -11,11 +11,8 @@
 pub mod assessment;
 pub mod cli;
 pub mod clock;
-<<<<<<< HEAD
 pub mod demo_photo;
-=======
 pub mod document;
->>>>>>> main
 pub mod error;
 pub mod finding;
 pub mod i18n;

@@ -17,13 +17,9 @@ mod consent;
 mod demo;
 mod init;
 pub mod keys;
-<<<<<<< HEAD
 pub mod photo;
-=======
-mod photo;
 mod rerun;
 mod rerun_more;
->>>>>>> main
 mod verify;
 
 #[derive(Parser, Debug)]
