@@ -11,6 +11,7 @@
 pub mod assessment;
 pub mod cli;
 pub mod clock;
+pub mod demo_photo;
 pub mod document;
 pub mod error;
 pub mod finding;

@@ -120,4 +120,10 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("summary", "en", include_str!("../templates/summary.en.hbs")),
     ("breach", "sv", include_str!("../templates/breach.sv.hbs")),
     ("breach", "en", include_str!("../templates/breach.en.hbs")),
+    ("consent_receipt", "sv", include_str!("../templates/consent_receipt.sv.hbs")),
+    ("consent_receipt", "en", include_str!("../templates/consent_receipt.en.hbs")),
+    ("consent_extract", "sv", include_str!("../templates/consent_extract.sv.hbs")),
+    ("consent_extract", "en", include_str!("../templates/consent_extract.en.hbs")),
+    ("photo_decision", "sv", include_str!("../templates/photo_decision.sv.hbs")),
+    ("photo_decision", "en", include_str!("../templates/photo_decision.en.hbs")),
 ];

@@ -4,8 +4,10 @@
 mod account;
 mod assess;
 mod breach;
+mod consent;
 mod document;
 mod interactive;
+mod photo;
 mod records;
 mod robustness;
 mod signing;

@@ -3,7 +3,9 @@
 
 pub mod account;
 pub mod breach;
+pub mod photo;
 pub mod platforms;
+pub mod policy;
 
 /// The version of the rules; printed in records and compared by `rerun`.
 pub const RULES_VERSION: &str = "2026.11.1";

@@ -507,7 +507,6 @@ assessed_at = 2026-11-18T13:00:00+01:00
 "#,
 ];
 
-#[allow(dead_code)] // called by `dataskydd demo`
 /// Evaluates the demo's fictional scenarios into signed records and the breach log, and
 /// records that the late one was notified to IMY. Called by `dataskydd demo`.
 pub fn demo(ws: &Workspace) -> Result<()> {

@@ -130,6 +130,21 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
             record.map(|p| p.display().to_string()).unwrap_or_default()
         );
     }
+    let (withdrawn, takedown) = crate::demo_photo::demo_report(&ws)?;
+    println!(
+        "{}",
+        t(
+            &format!(
+                "Samtycke {withdrawn} återkallat: {} publiceringar ska tas ned.",
+                takedown.len()
+            ),
+            &format!(
+                "Consent {withdrawn} withdrawn: {} publications must be taken down.",
+                takedown.len()
+            ),
+        )
+    );
+    super::breach::demo(&ws)?;
     eprintln!(
         "{}",
         t(

@@ -17,7 +17,7 @@ mod consent;
 mod demo;
 mod init;
 pub mod keys;
-mod photo;
+pub mod photo;
 mod rerun;
 mod rerun_more;
 mod verify;

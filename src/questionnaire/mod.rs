@@ -187,6 +187,7 @@ pub struct Questionnaire {
 const BUILT_IN: &[(&str, &str)] = &[
     ("account", include_str!("../../questionnaires/account.toml")),
     ("breach", include_str!("../../questionnaires/breach.toml")),
+    ("photo", include_str!("../../questionnaires/photo.toml")),
 ];
 
 impl Questionnaire {

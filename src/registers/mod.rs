@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod assessments;
 pub mod breaches;
+pub mod consents;
+pub mod publications;
 
 use crate::error::Result;
 use crate::workspace::Workspace;
@@ -12,5 +14,9 @@ pub fn create_all(ws: &Workspace) -> Result<()> {
     accounts::ledger(&ws.accounts_csv()).create()?;
     assessments::ledger(&ws.path("assessments.csv")).create()?;
     breaches::BreachLog::at(ws).ledger.create()?;
+    consents::Register::at(ws.consents_csv()).ledger.create()?;
+    publications::Register::at(ws.publications_csv())
+        .ledger
+        .create()?;
     Ok(())
 }

@@ -1,0 +1,1015 @@
+//! The consent register (`consents.csv`): who agreed to what, on which channels, for which
+//! media, how long — and its withdrawal. Append-only and hash-chained ([`Ledger`]): a
+//! withdrawal is a new row (`event = withdrawn`), never an edit (GDPR art. 7(1), 7(3)).
+//!
+//! The columns carry the parts of ISO/IEC TS 27560 (consent record information structure)
+//! that apply: the notice or form version shown, its language, how the consent was
+//! collected, how it can be withdrawn, its validity, and the state history (given,
+//! withdrawn; "expired" follows from `valid_until`).
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+use crate::error::{Error, IoContext, Result};
+use crate::i18n::t;
+use crate::ledger::{AppendReport, Ledger};
+
+pub const COLUMNS: &[&str] = &[
+    "consent_id",
+    "event",
+    "event_at",
+    "subject",
+    "role",
+    "birth_year",
+    "given_by",
+    "giver",
+    "purpose",
+    "channel",
+    "media",
+    "valid_from",
+    "valid_until",
+    "evidence",
+    "notice_version",
+    "language",
+    "collection_method",
+    "withdrawal_method",
+    "withdrawn_by",
+    "withdrawn_via",
+    "recorded_at",
+];
+const C_ID: usize = 0;
+const C_EVENT: usize = 1;
+const C_SUBJECT: usize = 3;
+
+pub const ROLES: &[&str] = &["pupil", "child", "staff", "official", "public"];
+pub const PURPOSES: &[&str] = &[
+    "inform_activity",
+    "event",
+    "marketing",
+    "recruitment",
+    "documentation",
+];
+pub const MEDIA: &[&str] = &["photo", "video", "name", "voice"];
+pub const GIVEN_BY: &[&str] = &["subject", "guardian"];
+pub const COLLECTION_METHODS: &[&str] = &["signed_form", "e_signature", "email", "other"];
+
+pub const GIVEN: &str = "given";
+pub const WITHDRAWN: &str = "withdrawn";
+
+/// A consent as entered (`consent add` options, or one row of an import file).
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    pub subject: String,
+    pub role: String,
+    pub birth_year: String,
+    pub given_by: String,
+    pub giver: String,
+    pub purpose: String,
+    pub channel: String,
+    pub media: String,
+    pub valid_from: String,
+    pub valid_until: String,
+    pub evidence: String,
+    pub notice_version: String,
+    pub language: String,
+    pub collection_method: String,
+    pub withdrawal_method: String,
+}
+
+/// A consent as held in the register, with its withdrawal if any.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Consent {
+    pub consent_id: String,
+    pub subject: String,
+    pub role: String,
+    pub birth_year: i32,
+    pub given_by: String,
+    pub giver: String,
+    pub purposes: Vec<String>,
+    pub channels: Vec<String>,
+    pub media: Vec<String>,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub evidence: String,
+    pub notice_version: String,
+    pub language: String,
+    pub collection_method: String,
+    pub withdrawal_method: String,
+    pub given_at: String,
+    pub line: usize,
+    pub withdrawal: Option<Withdrawal>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub withdrawn_at: String,
+    pub withdrawn_by: String,
+    pub withdrawn_via: String,
+    pub recorded_at: String,
+    pub line: usize,
+}
+
+/// A consent's status for one use (purpose, channel, medium) on one date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Valid,
+    Missing,
+    Withdrawn,
+    Expired,
+    NotYetValid,
+    OutOfScope,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Missing => "missing",
+            Status::Withdrawn => "withdrawn",
+            Status::Expired => "expired",
+            Status::NotYetValid => "not_yet_valid",
+            Status::OutOfScope => "out_of_scope",
+        }
+    }
+
+    /// Which status explains best why no consent is valid (higher wins).
+    pub fn weight(self) -> u8 {
+        match self {
+            Status::Valid => 9,
+            Status::Withdrawn => 5,
+            Status::Expired => 4,
+            Status::NotYetValid => 3,
+            Status::OutOfScope => 2,
+            Status::Missing => 1,
+        }
+    }
+}
+
+impl Consent {
+    /// The status of this consent for a use on a date (Art. 7(3): a withdrawal takes effect
+    /// from its time, so it counts from the day it was made).
+    pub fn status(&self, purpose: &str, channel: &str, media: &str, on: NaiveDate) -> Status {
+        if !self.covers(purpose, channel, media) {
+            return Status::OutOfScope;
+        }
+        if let Some(w) = &self.withdrawal {
+            let day = DateTime::parse_from_rfc3339(&w.withdrawn_at)
+                .map(|d| d.date_naive())
+                .unwrap_or(NaiveDate::MIN);
+            if day <= on {
+                return Status::Withdrawn;
+            }
+        }
+        if on > self.valid_until {
+            Status::Expired
+        } else if on < self.valid_from {
+            Status::NotYetValid
+        } else {
+            Status::Valid
+        }
+    }
+
+    pub fn covers(&self, purpose: &str, channel: &str, media: &str) -> bool {
+        self.purposes.iter().any(|p| p == purpose)
+            && self.channels.iter().any(|c| c == channel)
+            && self.media.iter().any(|m| m == media)
+    }
+
+    /// The state today, for listings: active | withdrawn | expired.
+    pub fn state(&self, today: NaiveDate) -> &'static str {
+        if self.withdrawal.is_some() {
+            WITHDRAWN
+        } else if today > self.valid_until {
+            "expired"
+        } else {
+            "active"
+        }
+    }
+}
+
+/// The answer of `consent check`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Check {
+    pub subject: String,
+    pub status: Status,
+    pub consent_ids: Vec<String>,
+}
+
+/// The overall status of a subject's consents for one use: valid if any is; otherwise the
+/// status that explains best why not (withdrawn > expired > not_yet_valid > out_of_scope),
+/// or missing when there are none.
+pub fn combine<'a>(
+    consents: impl IntoIterator<Item = &'a Consent>,
+    purpose: &str,
+    channel: &str,
+    media: &str,
+    on: NaiveDate,
+) -> (Status, Vec<String>) {
+    let mut best = Status::Missing;
+    let mut ids: Vec<String> = Vec::new();
+    for c in consents {
+        let s = c.status(purpose, channel, media, on);
+        if s.weight() > best.weight() {
+            best = s;
+            ids.clear();
+        }
+        if s == best && s != Status::OutOfScope {
+            ids.push(c.consent_id.clone());
+        }
+    }
+    (best, ids)
+}
+
+pub struct Register {
+    pub ledger: Ledger,
+}
+
+impl Register {
+    pub fn at(path: impl Into<PathBuf>) -> Register {
+        Register {
+            ledger: Ledger::new(path, COLUMNS, true).unnumbered(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.ledger.path
+    }
+
+    /// Appends new consents (one write, one fsync); returns their ids in order. Costs the
+    /// same on a register of ten rows as on one of millions (no scan).
+    pub fn add(&self, consents: &[Valid]) -> Result<(Vec<String>, AppendReport)> {
+        let now = crate::clock::now().to_rfc3339();
+        self.add_at(consents, &now)
+    }
+
+    /// [`Register::add`] with the recording time given.
+    pub fn add_at(&self, consents: &[Valid], now: &str) -> Result<(Vec<String>, AppendReport)> {
+        let now = now.to_string();
+        let mut ids = Vec::with_capacity(consents.len());
+        let mut rows = Vec::with_capacity(consents.len());
+        let seed = id_seed();
+        for (i, c) in consents.iter().enumerate() {
+            let id = new_id(&seed, i, &c.subject);
+            rows.push(vec![
+                id.clone(),
+                GIVEN.to_string(),
+                now.clone(),
+                c.subject.clone(),
+                c.role.clone(),
+                c.birth_year.to_string(),
+                c.given_by.clone(),
+                c.giver.clone(),
+                c.purposes.join(","),
+                c.channels.join(","),
+                c.media.join(","),
+                c.valid_from.to_string(),
+                c.valid_until.to_string(),
+                c.evidence.clone(),
+                c.notice_version.clone(),
+                c.language.clone(),
+                c.collection_method.clone(),
+                c.withdrawal_method.clone(),
+                String::new(),
+                String::new(),
+                now.clone(),
+            ]);
+            ids.push(id);
+        }
+        let report = self.ledger.append(&rows)?;
+        Ok((ids, report))
+    }
+
+    /// Records a withdrawal as a new row. Unknown or already withdrawn ids are input errors.
+    pub fn withdraw(
+        &self,
+        id: &str,
+        at: DateTime<FixedOffset>,
+        by: Option<&str>,
+        via: &str,
+    ) -> Result<Consent> {
+        let Some(mut consent) = self.find(id)? else {
+            return Err(unknown_id(id));
+        };
+        if let Some(w) = &consent.withdrawal {
+            return Err(Error::input(t(
+                &format!(
+                    "samtycket {id} återkallades redan {} (rad {})",
+                    w.withdrawn_at, w.line
+                ),
+                &format!(
+                    "consent {id} was already withdrawn at {} (line {})",
+                    w.withdrawn_at, w.line
+                ),
+            ))
+            .field("CONSENT_ID"));
+        }
+        let by = by.unwrap_or(&consent.giver).to_string();
+        let now = crate::clock::now().to_rfc3339();
+        let mut row = vec![String::new(); COLUMNS.len()];
+        row[C_ID] = id.to_string();
+        row[C_EVENT] = WITHDRAWN.to_string();
+        row[2] = at.to_rfc3339();
+        row[C_SUBJECT] = consent.subject.clone();
+        row[18] = by.clone();
+        row[19] = via.to_string();
+        row[20] = now.clone();
+        self.ledger.append(&[row])?;
+        consent.withdrawal = Some(Withdrawal {
+            withdrawn_at: at.to_rfc3339(),
+            withdrawn_by: by,
+            withdrawn_via: via.to_string(),
+            recorded_at: now,
+            line: 0,
+        });
+        Ok(consent)
+    }
+
+    pub fn find(&self, id: &str) -> Result<Option<Consent>> {
+        let id_b = id.as_bytes();
+        let mut found = self.scan(|r| r.get(C_ID) == Some(id_b))?;
+        Ok(found.pop())
+    }
+
+    /// Every consent of one subject.
+    pub fn of_subject(&self, subject: &str) -> Result<Vec<Consent>> {
+        let s = subject.as_bytes();
+        self.scan(|r| r.get(C_SUBJECT) == Some(s))
+    }
+
+    /// Every consent of several subjects, by subject.
+    pub fn of_subjects(&self, subjects: &[&str]) -> Result<HashMap<String, Vec<Consent>>> {
+        let set: HashSet<&[u8]> = subjects.iter().map(|s| s.as_bytes()).collect();
+        let mut out: HashMap<String, Vec<Consent>> = HashMap::new();
+        for c in self.scan(|r| r.get(C_SUBJECT).is_some_and(|s| set.contains(s)))? {
+            out.entry(c.subject.clone()).or_default().push(c);
+        }
+        Ok(out)
+    }
+
+    pub fn all(&self) -> Result<Vec<Consent>> {
+        self.scan(|_| true)
+    }
+
+    /// Checks one subject's consents for one use on one date.
+    pub fn check(
+        &self,
+        subject: &str,
+        purpose: &str,
+        channel: &str,
+        media: &str,
+        on: NaiveDate,
+    ) -> Result<Check> {
+        let consents = self.of_subject(subject)?;
+        let (status, consent_ids) = combine(&consents, purpose, channel, media, on);
+        Ok(Check {
+            subject: subject.to_string(),
+            status,
+            consent_ids,
+        })
+    }
+
+    /// Streams the register with the csv crate's `ByteRecord` (one record buffer, reused)
+    /// and builds the consents whose rows `keep` selects; withdrawals are joined to them.
+    pub fn scan(&self, keep: impl Fn(&csv::ByteRecord) -> bool) -> Result<Vec<Consent>> {
+        let path = self.path().to_path_buf();
+        let mut file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        file.lock_shared().at(&path)?;
+        // A torn last line (a crash mid-write) is not a row yet: read up to the last newline.
+        let complete = complete_len(&mut file, &path)?;
+        file.seek(SeekFrom::Start(0)).at(&path)?;
+        let reader = std::io::BufReader::with_capacity(1 << 20, file.take(complete));
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(reader);
+        let width = COLUMNS.len() + 2;
+        let mut rec = csv::ByteRecord::new();
+        let mut given: Vec<Consent> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut withdrawals: Vec<(String, Withdrawal)> = Vec::new();
+        let mut first = true;
+        loop {
+            let more = rdr
+                .read_byte_record(&mut rec)
+                .map_err(|e| csv_error(&path, &e))?;
+            if !more {
+                break;
+            }
+            let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+            if first {
+                first = false;
+                let header: Vec<&[u8]> = rec.iter().collect();
+                let want = self.ledger.header_names();
+                let bom_free = header
+                    .first()
+                    .map(|h| crate::ledger::strip_bom(h))
+                    .unwrap_or_default();
+                if header.len() != want.len()
+                    || bom_free != want[0].as_bytes()
+                    || header[1..]
+                        .iter()
+                        .zip(&want[1..])
+                        .any(|(a, b)| *a != b.as_bytes())
+                {
+                    return Err(Error::input(t(
+                        &format!("rubrikraden stämmer inte; väntade: {}", want.join(",")),
+                        &format!(
+                            "the header row does not match; expected: {}",
+                            want.join(",")
+                        ),
+                    ))
+                    .in_file(&path)
+                    .at_line(1));
+                }
+                continue;
+            }
+            if rec.len() == 1 && rec.get(0) == Some(b"") {
+                continue;
+            }
+            if rec.len() != width {
+                return Err(Error::input(t(
+                    &format!("raden har {} fält, {} väntades", rec.len(), width),
+                    &format!("the row has {} fields, {} expected", rec.len(), width),
+                ))
+                .in_file(&path)
+                .at_line(line));
+            }
+            if !keep(&rec) {
+                continue;
+            }
+            let f = |i: usize| String::from_utf8_lossy(&rec[i]).into_owned();
+            match &rec[C_EVENT] {
+                b"given" => {
+                    let c = parse_given(&rec, line).map_err(|e| e.in_file(&path).at_line(line))?;
+                    index.insert(c.consent_id.clone(), given.len());
+                    given.push(c);
+                }
+                b"withdrawn" => withdrawals.push((
+                    f(C_ID),
+                    Withdrawal {
+                        withdrawn_at: f(2),
+                        withdrawn_by: f(18),
+                        withdrawn_via: f(19),
+                        recorded_at: f(20),
+                        line,
+                    },
+                )),
+                other => {
+                    return Err(Error::input(format!(
+                        "event '{}' (given | withdrawn)",
+                        String::from_utf8_lossy(other)
+                    ))
+                    .in_file(&path)
+                    .at_line(line)
+                    .field("event"))
+                }
+            }
+        }
+        for (id, w) in withdrawals {
+            if let Some(&i) = index.get(&id) {
+                if given[i].withdrawal.is_none() {
+                    given[i].withdrawal = Some(w);
+                }
+            }
+        }
+        Ok(given)
+    }
+}
+
+fn parse_given(rec: &csv::ByteRecord, _line: usize) -> Result<Consent> {
+    let s = |i: usize| -> Result<String> {
+        std::str::from_utf8(&rec[i])
+            .map(|s| s.to_string())
+            .map_err(|_| Error::input("not UTF-8").field(COLUMNS[i]))
+    };
+    let list = |i: usize| -> Result<Vec<String>> {
+        Ok(s(i)?
+            .split(',')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect())
+    };
+    let date = |i: usize| -> Result<NaiveDate> {
+        let v = s(i)?;
+        NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+            .map_err(|_| Error::input(format!("'{v}' is not a date")).field(COLUMNS[i]))
+    };
+    Ok(Consent {
+        consent_id: s(0)?,
+        given_at: s(2)?,
+        subject: s(3)?,
+        role: s(4)?,
+        birth_year: s(5)?
+            .parse()
+            .map_err(|_| Error::input("not a year").field("birth_year"))?,
+        given_by: s(6)?,
+        giver: s(7)?,
+        purposes: list(8)?,
+        channels: list(9)?,
+        media: list(10)?,
+        valid_from: date(11)?,
+        valid_until: date(12)?,
+        evidence: s(13)?,
+        notice_version: s(14)?,
+        language: s(15)?,
+        collection_method: s(16)?,
+        withdrawal_method: s(17)?,
+        line: rec.position().map(|p| p.line() as usize).unwrap_or(0),
+        withdrawal: None,
+    })
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> Error {
+    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+    Error::input(format!(
+        "{} ({e})",
+        t("raden är inte giltig CSV", "the row is not valid CSV")
+    ))
+    .in_file(path)
+    .at_line(line)
+}
+
+/// Length of the file up to and including its last newline.
+fn complete_len(f: &mut File, path: &Path) -> Result<u64> {
+    let len = f.seek(SeekFrom::End(0)).at(path)?;
+    let mut pos = len;
+    let mut buf = vec![0u8; 64 * 1024];
+    while pos > 0 {
+        let start = pos.saturating_sub(buf.len() as u64);
+        let n = (pos - start) as usize;
+        f.seek(SeekFrom::Start(start)).at(path)?;
+        f.read_exact(&mut buf[..n]).at(path)?;
+        if let Some(p) = memchr::memrchr(b'\n', &buf[..n]) {
+            return Ok(start + p as u64 + 1);
+        }
+        pos = start;
+    }
+    Ok(0)
+}
+
+pub fn unknown_id(id: &str) -> Error {
+    Error::input(t(
+        &format!("det finns inget samtycke med id '{id}' i consents.csv"),
+        &format!("there is no consent with id '{id}' in consents.csv"),
+    ))
+    .field("CONSENT_ID")
+}
+
+/// Per-process seed for consent ids: the real clock and the process id, so that two
+/// processes adding at the same instant (or under a fixed `DATASKYDD_NOW`) never collide.
+pub fn id_seed() -> Vec<u8> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mut seed = Vec::new();
+    seed.extend_from_slice(&nanos.to_le_bytes());
+    seed.extend_from_slice(&std::process::id().to_le_bytes());
+    seed
+}
+
+/// `c-` + 16 hex digits of a hash of the content, the time, the process and a counter:
+/// not personal data, and unique.
+pub fn new_id(seed: &[u8], counter: usize, content: &str) -> String {
+    let mut buf = Vec::with_capacity(seed.len() + content.len() + 8);
+    buf.extend_from_slice(seed);
+    buf.extend_from_slice(&(counter as u64).to_le_bytes());
+    buf.extend_from_slice(content.as_bytes());
+    let h = ring::digest::digest(&ring::digest::SHA256, &buf);
+    format!("c-{}", &crate::ledger::hex(&h.as_ref()[..8]))
+}
+
+/// A validated consent, ready to append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Valid {
+    pub subject: String,
+    pub role: String,
+    pub birth_year: i32,
+    pub given_by: String,
+    pub giver: String,
+    pub purposes: Vec<String>,
+    pub channels: Vec<String>,
+    pub media: Vec<String>,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub evidence: String,
+    pub notice_version: String,
+    pub language: String,
+    pub collection_method: String,
+    pub withdrawal_method: String,
+}
+
+impl Valid {
+    /// The consent as the register holds it once appended with this id at this time.
+    pub fn to_consent(&self, consent_id: &str, given_at: &str) -> Consent {
+        Consent {
+            consent_id: consent_id.to_string(),
+            subject: self.subject.clone(),
+            role: self.role.clone(),
+            birth_year: self.birth_year,
+            given_by: self.given_by.clone(),
+            giver: self.giver.clone(),
+            purposes: self.purposes.clone(),
+            channels: self.channels.clone(),
+            media: self.media.clone(),
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+            evidence: self.evidence.clone(),
+            notice_version: self.notice_version.clone(),
+            language: self.language.clone(),
+            collection_method: self.collection_method.clone(),
+            withdrawal_method: self.withdrawal_method.clone(),
+            given_at: given_at.to_string(),
+            line: 0,
+            withdrawal: None,
+        }
+    }
+}
+
+/// One problem with one field of an input consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// Validates an input consent against the value lists and the account register's channels.
+/// Returns every problem, not just the first.
+pub fn validate(
+    input: &Input,
+    channels: &HashSet<String>,
+    today: NaiveDate,
+) -> std::result::Result<Valid, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut bad = |field: &'static str, message: String| problems.push(Problem { field, message });
+    let need = |v: &str| !v.trim().is_empty();
+    let text = |v: &str| v.trim().to_string();
+    for (field, v) in [
+        ("subject", &input.subject),
+        ("giver", &input.giver),
+        ("evidence", &input.evidence),
+    ] {
+        if !need(v) {
+            bad(field, t("värdet saknas", "the value is missing"));
+        } else if crate::ledger::check_field(v).is_err() {
+            bad(
+                field,
+                t(
+                    "värdet får inte innehålla radbrytningar eller styrtecken",
+                    "the value may not contain line breaks or control characters",
+                ),
+            );
+        }
+    }
+    let one_of = |v: &str, allowed: &[&str]| allowed.contains(&v.trim());
+    if !one_of(&input.role, ROLES) {
+        bad("role", not_allowed(&input.role, ROLES));
+    }
+    if !one_of(&input.given_by, GIVEN_BY) {
+        bad("given_by", not_allowed(&input.given_by, GIVEN_BY));
+    }
+    let birth_year = match input.birth_year.trim().parse::<i32>() {
+        Ok(y) if y > today.year() => {
+            bad(
+                "birth_year",
+                t(
+                    &format!("födelseåret {y} ligger i framtiden"),
+                    &format!("the birth year {y} is in the future"),
+                ),
+            );
+            0
+        }
+        Ok(y) if y < 1900 => {
+            bad(
+                "birth_year",
+                t(
+                    &format!("födelseåret {y} är orimligt"),
+                    &format!("the birth year {y} is not plausible"),
+                ),
+            );
+            0
+        }
+        Ok(y) => y,
+        Err(_) => {
+            bad(
+                "birth_year",
+                t(
+                    &format!("'{}' är inget årtal (ÅÅÅÅ)", input.birth_year),
+                    &format!("'{}' is not a year (YYYY)", input.birth_year),
+                ),
+            );
+            0
+        }
+    };
+    let mut list = |field: &'static str, v: &str, allowed: Option<&[&str]>| -> Vec<String> {
+        let items: Vec<String> = v
+            .split(',')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect();
+        if items.is_empty() {
+            bad(field, t("värdet saknas", "the value is missing"));
+        }
+        for it in &items {
+            match allowed {
+                Some(a) if !a.contains(&it.as_str()) => bad(field, not_allowed(it, a)),
+                None if !channels.contains(it) => bad(
+                    field,
+                    t(
+                        &format!(
+                            "kanalen '{it}' finns inte i accounts.csv (lägg till den med `dataskydd account add`)"
+                        ),
+                        &format!(
+                            "the channel '{it}' is not in accounts.csv (add it with `dataskydd account add`)"
+                        ),
+                    ),
+                ),
+                _ => {}
+            }
+        }
+        items
+    };
+    let purposes = list("purpose", &input.purpose, Some(PURPOSES));
+    let chans = list("channel", &input.channel, None);
+    let media = list("media", &input.media, Some(MEDIA));
+    let mut date = |field: &'static str, v: &str| -> Option<NaiveDate> {
+        match NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                bad(
+                    field,
+                    t(
+                        &format!("'{v}' är inget datum (ÅÅÅÅ-MM-DD)"),
+                        &format!("'{v}' is not a date (YYYY-MM-DD)"),
+                    ),
+                );
+                None
+            }
+        }
+    };
+    let from = date("valid_from", &input.valid_from);
+    let until = date("valid_until", &input.valid_until);
+    if let (Some(f), Some(u)) = (from, until) {
+        if u < f {
+            bad(
+                "valid_until",
+                t(
+                    &format!("giltig till ({u}) ligger före giltig från ({f})"),
+                    &format!("valid until ({u}) is before valid from ({f})"),
+                ),
+            );
+        }
+    }
+    let method = if input.collection_method.trim().is_empty() {
+        "signed_form".to_string()
+    } else {
+        text(&input.collection_method)
+    };
+    if !COLLECTION_METHODS.contains(&method.as_str()) {
+        bad(
+            "collection_method",
+            not_allowed(&method, COLLECTION_METHODS),
+        );
+    }
+    let language = if input.language.trim().is_empty() {
+        "sv".to_string()
+    } else {
+        text(&input.language)
+    };
+    if !["sv", "en"].contains(&language.as_str()) && language.len() > 8 {
+        bad("language", not_allowed(&language, &["sv", "en"]));
+    }
+    for (field, v) in [
+        ("notice_version", &input.notice_version),
+        ("withdrawal_method", &input.withdrawal_method),
+    ] {
+        if crate::ledger::check_field(v).is_err() {
+            bad(
+                field,
+                t(
+                    "värdet får inte innehålla radbrytningar eller styrtecken",
+                    "the value may not contain line breaks or control characters",
+                ),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Valid {
+        subject: text(&input.subject),
+        role: text(&input.role),
+        birth_year,
+        given_by: text(&input.given_by),
+        giver: text(&input.giver),
+        purposes,
+        channels: chans,
+        media,
+        valid_from: from.expect("checked"),
+        valid_until: until.expect("checked"),
+        evidence: text(&input.evidence),
+        notice_version: if input.notice_version.trim().is_empty() {
+            "1".into()
+        } else {
+            text(&input.notice_version)
+        },
+        language,
+        collection_method: method,
+        withdrawal_method: if input.withdrawal_method.trim().is_empty() {
+            t(
+                "Kontakta skolan eller nämnden muntligen, skriftligen eller med e-post; återkallelsen gäller från den tidpunkten",
+                "Contact the school or the committee orally, in writing or by e-mail; the withdrawal takes effect from then",
+            )
+        } else {
+            text(&input.withdrawal_method)
+        },
+    })
+}
+
+fn not_allowed(v: &str, allowed: &[&str]) -> String {
+    t(
+        &format!("'{v}' är inte tillåtet (tillåtna: {})", allowed.join(" | ")),
+        &format!("'{v}' is not allowed (allowed: {})", allowed.join(" | ")),
+    )
+}
+
+/// The account ids in `accounts.csv` (the channels a consent may name).
+pub fn known_channels(accounts_csv: &Path) -> Result<HashSet<String>> {
+    let mut out = HashSet::new();
+    let mut rdr = match csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(accounts_csv)
+    {
+        Ok(r) => r,
+        Err(e) => {
+            if let csv::ErrorKind::Io(io) = e.kind() {
+                if io.kind() == std::io::ErrorKind::NotFound {
+                    return Ok(out);
+                }
+            }
+            return Err(Error::input(e.to_string()).in_file(accounts_csv));
+        }
+    };
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::input(e.to_string()).in_file(accounts_csv))?
+        .clone();
+    let Some(col) = headers
+        .iter()
+        .position(|h| crate::ledger::strip_bom(h.as_bytes()) == b"id")
+    else {
+        return Ok(out);
+    };
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| Error::input(e.to_string()).in_file(accounts_csv))?;
+        if let Some(id) = rec.get(col) {
+            out.insert(id.to_string());
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn consent() -> Consent {
+        Consent {
+            consent_id: "c-1".into(),
+            subject: "elev-1".into(),
+            role: "pupil".into(),
+            birth_year: 2015,
+            given_by: "guardian".into(),
+            giver: "Vårdnadshavare".into(),
+            purposes: vec!["inform_activity".into()],
+            channels: vec!["skola-ig".into()],
+            media: vec!["photo".into()],
+            valid_from: d("2026-08-01"),
+            valid_until: d("2027-06-30"),
+            evidence: "Dnr 1".into(),
+            notice_version: "1".into(),
+            language: "sv".into(),
+            collection_method: "signed_form".into(),
+            withdrawal_method: "x".into(),
+            given_at: "2026-08-01T10:00:00+02:00".into(),
+            line: 2,
+            withdrawal: None,
+        }
+    }
+
+    fn st(c: &Consent, on: &str) -> Status {
+        c.status("inform_activity", "skola-ig", "photo", d(on))
+    }
+
+    #[test]
+    fn every_status() {
+        let c = consent();
+        assert_eq!(st(&c, "2026-11-20"), Status::Valid);
+        assert_eq!(st(&c, "2027-07-01"), Status::Expired);
+        assert_eq!(st(&c, "2026-07-31"), Status::NotYetValid);
+        assert_eq!(
+            c.status("marketing", "skola-ig", "photo", d("2026-11-20")),
+            Status::OutOfScope
+        );
+        assert_eq!(
+            c.status("inform_activity", "other", "photo", d("2026-11-20")),
+            Status::OutOfScope
+        );
+        assert_eq!(
+            c.status("inform_activity", "skola-ig", "video", d("2026-11-20")),
+            Status::OutOfScope
+        );
+        let mut w = c.clone();
+        w.withdrawal = Some(Withdrawal {
+            withdrawn_at: "2026-11-20T09:00:00+01:00".into(),
+            withdrawn_by: "x".into(),
+            withdrawn_via: "e-post".into(),
+            recorded_at: "".into(),
+            line: 3,
+        });
+        assert_eq!(st(&w, "2026-11-19"), Status::Valid, "not retroactive");
+        assert_eq!(st(&w, "2026-11-20"), Status::Withdrawn);
+        let (s, ids) = combine(&[], "inform_activity", "skola-ig", "photo", d("2026-11-20"));
+        assert_eq!((s, ids.len()), (Status::Missing, 0));
+        let (s, ids) = combine(
+            [&w, &c],
+            "inform_activity",
+            "skola-ig",
+            "photo",
+            d("2026-11-21"),
+        );
+        assert_eq!((s, ids), (Status::Valid, vec!["c-1".to_string()]));
+    }
+
+    fn input() -> Input {
+        Input {
+            subject: "elev-1".into(),
+            role: "pupil".into(),
+            birth_year: "2015".into(),
+            given_by: "guardian".into(),
+            giver: "A".into(),
+            purpose: "inform_activity,event".into(),
+            channel: "skola-ig".into(),
+            media: "photo".into(),
+            valid_from: "2026-08-01".into(),
+            valid_until: "2027-06-30".into(),
+            evidence: "Dnr 1".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn validation_names_each_field() {
+        let ch: HashSet<String> = ["skola-ig".to_string()].into();
+        let today = d("2026-11-20");
+        let ok = validate(&input(), &ch, today).unwrap();
+        assert_eq!(ok.purposes, vec!["inform_activity", "event"]);
+        let mut i = input();
+        i.channel = "nope".into();
+        i.birth_year = "2030".into();
+        i.valid_until = "2026-01-01".into();
+        i.role = "teacher".into();
+        i.media = "photo,smell".into();
+        i.purpose = "fun".into();
+        let fields: Vec<&str> = validate(&i, &ch, today)
+            .unwrap_err()
+            .iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                "role",
+                "birth_year",
+                "purpose",
+                "channel",
+                "media",
+                "valid_until"
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_are_unique_and_not_personal() {
+        let s = id_seed();
+        let a = new_id(&s, 0, "elev-1");
+        let b = new_id(&s, 1, "elev-1");
+        assert_ne!(a, b);
+        assert!(a.starts_with("c-") && a.len() == 18 && !a.contains("elev"));
+    }
+}
