@@ -52,14 +52,38 @@ fn main() {
     std::fs::write(&path, &pdf).expect("write the PDF");
 
     const N: u32 = 100;
-    let start = Instant::now();
+    let mut times = Vec::with_capacity(N as usize);
     for _ in 0..N {
+        let start = Instant::now();
         std::hint::black_box(render());
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
-    let per = start.elapsed() / N;
+    times.sort_by(f64::total_cmp);
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
     println!(
-        "{path}: {} bytes; {:.2} ms per render (template + PDF, mean of {N})",
+        "{path}: {} bytes, {} pages; per render (template + PDF, {N} runs): mean {mean:.2} ms, median {:.2} ms, fastest {:.2} ms",
         pdf.len(),
-        per.as_secs_f64() * 1000.0
+        pages(&pdf),
+        times[times.len() / 2],
+        times[0],
     );
+
+    // Batch throughput on every core (what `assess --all` does).
+    use rayon::prelude::*;
+    const BATCH: usize = 600;
+    let start = Instant::now();
+    (0..BATCH).into_par_iter().for_each(|_| {
+        std::hint::black_box(render());
+    });
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "batch: {BATCH} renders on {} threads in {:.0} ms = {:.0} PDFs/s",
+        rayon::current_num_threads(),
+        secs * 1000.0,
+        BATCH as f64 / secs
+    );
+}
+
+fn pages(pdf: &[u8]) -> usize {
+    lopdf::Document::load_mem(pdf).map_or(0, |d| d.get_pages().len())
 }

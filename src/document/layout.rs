@@ -719,7 +719,7 @@ impl Grid {
             .iter()
             .map(|(k, _)| fonts.bold.width(k, BODY.size))
             .fold(0.0, f32::max);
-        let label_w = (widest + pad).clamp(90.0, WIDTH * 0.36);
+        let label_w = (widest + pad + 8.0).clamp(90.0, WIDTH * 0.36);
         let cols = vec![label_w, WIDTH - label_w];
         let rows = kv
             .iter()
