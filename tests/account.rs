@@ -168,3 +168,29 @@ fn a_corrupted_register_row_is_named() {
         .stderr_has("accounts.csv")
         .stderr_has("rad 3");
 }
+
+#[test]
+fn an_exported_register_imports_into_another_workspace() {
+    let a = Workspace::new();
+    a.run(&[
+        "account",
+        "add",
+        "a-1",
+        "--platform",
+        "x",
+        "--owner",
+        "KS",
+        "--name",
+        "Konto, ett",
+    ])
+    .ok();
+    let b = Workspace::new();
+    b.write("from-a.csv", &a.read("accounts.csv"));
+    b.run(&["account", "import", "from-a.csv"]).ok();
+    let out = b.run(&["account", "show", "a-1", "--json"]).ok().json();
+    assert_eq!(out["name"], "Konto, ett");
+    assert_eq!(
+        out["added_at"],
+        a.run(&["account", "show", "a-1", "--json"]).ok().json()["added_at"]
+    );
+}

@@ -194,19 +194,10 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<usize> {
             .at_line(1));
         }
     }
-    if let Some(bad) = header
-        .iter()
-        .find(|h| !COLUMNS.contains(&h.as_str()) || h.as_str() == "added_at")
-    {
+    if let Some(bad) = header.iter().find(|h| !COLUMNS.contains(&h.as_str())) {
         return Err(Error::input(t(
-            &format!(
-                "okänd kolumn '{bad}' (tillåtna: {})",
-                COLUMNS[..8].join(", ")
-            ),
-            &format!(
-                "unknown column '{bad}' (allowed: {})",
-                COLUMNS[..8].join(", ")
-            ),
+            &format!("okänd kolumn '{bad}' (tillåtna: {})", COLUMNS.join(", ")),
+            &format!("unknown column '{bad}' (allowed: {})", COLUMNS.join(", ")),
         ))
         .in_file(file)
         .at_line(1));
@@ -269,7 +260,10 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<usize> {
                 admins.parse().ok()
             },
             purpose: get("purpose"),
-            added_at: added_at.to_string(),
+            added_at: match get("added_at") {
+                given if !given.is_empty() => given,
+                _ => added_at.to_string(),
+            },
         };
         if !admins.is_empty() && a.admins.is_none() {
             problems.push(
