@@ -41,9 +41,15 @@ pub fn write(ws: &Workspace, record: &Record, out_dir: &Path) -> Result<PathBuf>
 
 /// Renders and signs a record into bytes (nothing written).
 pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
-    let markup = render_markup(record)?;
     let now = crate::clock::now();
     let signer = crate::cli::keys::cached_signer(ws)?;
+    let mut markup = render_markup(record)?;
+    markup.push_str(&signature_block(
+        &signer,
+        &ws.config.organisation.name,
+        &now,
+        record.answers_toml.is_some(),
+    ));
     let meta = Meta {
         title: record.title.clone(),
         subject: record.reason.clone(),
@@ -64,7 +70,19 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
     }
     let mut result = record.result.clone();
     if let Some(obj) = result.as_object_mut() {
-        obj.insert("questionnaire".into(), json!(record.template));
+        obj.insert("template".into(), json!(record.template));
+        let questionnaire = match obj.get("kind").and_then(|k| k.as_str()) {
+            Some("account_assessment") => Some("account"),
+            Some("photo_decision") => Some("photo"),
+            Some("breach_evaluation") => Some("breach"),
+            _ => None,
+        };
+        if let Some(q) =
+            questionnaire.and_then(|id| crate::questionnaire::Questionnaire::load(id).ok())
+        {
+            obj.insert("questionnaire".into(), json!(q.id));
+            obj.insert("questionnaire_version".into(), json!(q.version));
+        }
         obj.insert(
             "rules_version".into(),
             json!(crate::assessment::RULES_VERSION),
@@ -92,6 +110,35 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
             location,
             time: now,
         },
+    )
+}
+
+/// The visible signature block every record ends with: who signs, in what role, when, and
+/// the certificate fingerprint to compare with the published one.
+fn signature_block(
+    signer: &signing::Signer,
+    org: &str,
+    now: &chrono::DateTime<chrono::FixedOffset>,
+    has_answers: bool,
+) -> String {
+    let e = document::escape;
+    let when = now
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .format("%Y-%m-%d %H:%M");
+    let files = if has_answers {
+        "answers.toml, result.json"
+    } else {
+        "result.json"
+    };
+    crate::i18n::t(
+        &format!(
+            "\n## Signatur\n!kv Signerad av | {}\n!kv Roll | {}\n!kv Organisation | {}\n!kv Tidpunkt | {when}\n!kv Certifikatets SHA-256-fingeravtryck | {}\n\nDokumentet bär en inbäddad elektronisk signatur (CAdES). Kontrollera den med `dataskydd verify` eller `pdfsig`. Underlaget finns bifogat i dokumentet ({files}).\n",
+            e(signer.name()), e(signer.role()), e(org), signer.fingerprint()
+        ),
+        &format!(
+            "\n## Signature\n!kv Signed by | {}\n!kv Role | {}\n!kv Organisation | {}\n!kv Time | {when}\n!kv SHA-256 fingerprint of the certificate | {}\n\nThe document carries an embedded electronic signature (CAdES). Check it with `dataskydd verify` or `pdfsig`. The basis is attached to the document ({files}).\n",
+            e(signer.name()), e(signer.role()), e(org), signer.fingerprint()
+        ),
     )
 }
 

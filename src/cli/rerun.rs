@@ -212,6 +212,8 @@ fn compare(old: &Value, new: &Value) -> Diff {
         "record",
         "rules_version",
         "questionnaire",
+        "questionnaire_version",
+        "template",
         "tool_version",
         "platform",
     ];
