@@ -11,7 +11,6 @@
 pub mod assessment;
 pub mod cli;
 pub mod clock;
-pub mod demo_photo;
 pub mod document;
 pub mod error;
 pub mod finding;

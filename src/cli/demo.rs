@@ -130,7 +130,7 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
             record.map(|p| p.display().to_string()).unwrap_or_default()
         );
     }
-    let (withdrawn, takedown) = crate::demo_photo::demo_report(&ws)?;
+    let (withdrawn, takedown) = super::demo_photo::demo_report(&ws)?;
     println!(
         "{}",
         t(

@@ -15,6 +15,7 @@ mod assess_all;
 mod breach;
 mod consent;
 mod demo;
+mod demo_photo;
 mod init;
 pub mod keys;
 pub mod photo;

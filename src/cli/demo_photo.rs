@@ -267,12 +267,8 @@ age = 36
     ),
 ];
 
-/// Adds the demo's consents, photo decisions and a withdrawal with its take-down list.
-pub fn demo(ws: &Workspace) -> Result<()> {
-    demo_report(ws).map(|_| ())
-}
-
-/// [`demo`], returning the withdrawn consent's id and its take-down list.
+/// Adds the demo's consents, photo decisions and a withdrawal; returns the withdrawn
+/// consent's id and its take-down list.
 pub fn demo_report(ws: &Workspace) -> Result<(String, Vec<publications::Takedown>)> {
     for (id, platform, owner) in [
         (SOLL, "instagram", "Barn- och utbildningsnämnden"),
