@@ -448,3 +448,45 @@ fn files_are_private_and_named_without_personal_data() {
         assert_eq!(mode & 0o077, 0, "{rel} is open to others: {mode:o}");
     }
 }
+
+/// SPEC: every command has `--help` with an example (walks every command and subcommand).
+#[test]
+fn every_command_has_help_with_an_example() {
+    let ws = Workspace::empty();
+    let mut todo: Vec<Vec<String>> = vec![vec![]];
+    let mut seen = 0;
+    while let Some(path) = todo.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let out = ws.run(&args).ok();
+        if !path.is_empty() {
+            assert!(
+                out.stdout.contains("Exempel") && out.stdout.contains("dataskydd "),
+                "`dataskydd {} --help` has no example:\n{}",
+                path.join(" "),
+                out.stdout
+            );
+        }
+        seen += 1;
+        let mut in_commands = false;
+        for line in out.stdout.lines() {
+            if line.starts_with("Commands:") {
+                in_commands = true;
+                continue;
+            }
+            if in_commands {
+                if !line.starts_with("  ") {
+                    in_commands = false;
+                    continue;
+                }
+                let name = line.split_whitespace().next().unwrap_or("");
+                if line.starts_with("  ") && !line.starts_with("   ") && name != "help" {
+                    let mut sub = path.clone();
+                    sub.push(name.to_string());
+                    todo.push(sub);
+                }
+            }
+        }
+    }
+    assert!(seen > 20, "only {seen} commands found");
+}

@@ -48,7 +48,14 @@ pub enum Command {
     /// Create a workspace: dataskydd.toml, empty registers and a signing key
     Init(init::Args),
     /// The account register: add, import, list, show
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd account add nykoping-fb --platform facebook_page --owner Kommunstyrelsen\n  \
+                      dataskydd account import konton.csv\n  \
+                      dataskydd account list --overdue --json\n  \
+                      dataskydd account show nykoping-fb"
+    )]
     Account(account::Command),
     /// Assess an account: controller, processors, transfers, CLOUD Act exposure
     Assess(assess::Args),
@@ -58,10 +65,26 @@ pub enum Command {
     #[command(subcommand_negates_reqs = true)]
     Breach(breach::Args),
     /// The consent register: add, withdraw, check, list, extract, verify, export, import
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd consent add --subject elev-0042 --role pupil --birth-year 2016 \\\n    \
+                      --given-by guardian --giver \"Vårdnadshavare 1\" --purpose inform_activity \\\n    \
+                      --channel sollentuna-skola-ig --valid-from 2026-08-17 --valid-until 2027-06-15 \\\n    \
+                      --evidence \"Dnr BUN 2026/118\"\n  \
+                      dataskydd consent check --subject elev-0042 --purpose inform_activity \\\n    \
+                      --channel sollentuna-skola-ig --on 2026-11-23\n  \
+                      dataskydd consent withdraw c-3f9a0c2d1e4b5a69 --via \"e-post till rektor\"\n  \
+                      dataskydd consent verify"
+    )]
     Consent(consent::Command),
     /// Signing keys and certificates
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd keys show\n  \
+                      dataskydd keys new --name \"Åsa Öberg\" --role Dataskyddsombud --default"
+    )]
     Keys(keys::Command),
     /// Check the embedded signature of a PDF record
     Verify(verify::VerifyArgs),
