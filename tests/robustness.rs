@@ -217,3 +217,29 @@ fn a_read_only_workspace_is_a_clear_message() {
     );
     assert_eq!(after, before);
 }
+
+/// Messages are Swedish by default, also the command line's own usage errors (exit 2),
+/// and English with `--lang en`.
+#[test]
+fn usage_errors_are_swedish_by_default() {
+    let ws = Workspace::new();
+    ws.run(&["assess"])
+        .code(2)
+        .stderr_has("obligatoriska argument saknas: <ACCOUNT>")
+        .stderr_has("Användning: dataskydd assess");
+    ws.run(&["account", "list", "--json", "--csv"])
+        .code(2)
+        .stderr_has("'--json' kan inte användas tillsammans med '--csv'");
+    ws.run(&["consent", "verify", "--jsn"])
+        .code(2)
+        .stderr_has("okänt argument '--jsn' (menade du '--json'?)");
+    ws.run(&["--lang", "de", "account", "list"])
+        .code(2)
+        .stderr_has("okänt språk 'de'");
+    ws.run(&["--lang", "en", "assess"])
+        .code(2)
+        .stderr_has("the following required arguments were not provided");
+    ws.run(&["--lang=en", "bogus"])
+        .code(2)
+        .stderr_has("unrecognized subcommand 'bogus'");
+}

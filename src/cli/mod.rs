@@ -20,6 +20,7 @@ pub mod keys;
 pub mod photo;
 mod rerun;
 mod rerun_more;
+mod usage_error;
 mod verify;
 
 #[derive(Parser, Debug)]
@@ -100,7 +101,18 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            // Messages are Swedish unless --lang en: clap's own are English.
+            let args: Vec<String> = std::env::args().collect();
+            let sv = match usage_error::lang_from_args(&args) {
+                Lang::Sv if e.use_stderr() => usage_error::swedish(&e),
+                _ => None,
+            };
+            match sv {
+                Some(text) => eprint!("{text}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return code;
         }
     };
