@@ -243,3 +243,24 @@ fn usage_errors_are_swedish_by_default() {
         .code(2)
         .stderr_has("unrecognized subcommand 'bogus'");
 }
+
+/// A script that stops reading (`| head -1`) does not make `--json` panic.
+#[test]
+fn closed_stdout_with_json_is_quiet() {
+    let ws = Workspace::new();
+    ws.run(&["account", "add", "x-1", "--platform", "x", "--owner", "KS"])
+        .ok();
+    let mut child = std::process::Command::new(BIN)
+        .args(["account", "list", "--json"])
+        .current_dir(ws.path())
+        .env_remove("DATASKYDD_WORKSPACE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before anything is written
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

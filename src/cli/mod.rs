@@ -161,9 +161,17 @@ fn run(cli: Cli) -> Result<i32> {
 }
 
 /// Prints exactly one JSON object on stdout.
+///
+/// A reader that stops early (`| head`, a script that closed its end) is not an error of
+/// ours: the work is done and stored by the time the result is printed, so a closed pipe
+/// ends the output quietly instead of panicking.
 pub fn print_json(value: &serde_json::Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("JSON values serialise")
-    );
+    use std::io::Write;
+    let text = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}").and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("dataskydd: stdout: {e}");
+        }
+    }
 }
