@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::document::{self, Attachment, Meta};
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, Result};
 use crate::signing::{self, SignInfo};
 use crate::workspace::Workspace;
 
@@ -33,7 +33,7 @@ pub struct Record<'a> {
 /// Renders, signs and writes a record into `out_dir`; returns the path written.
 pub fn write(ws: &Workspace, record: &Record, out_dir: &Path) -> Result<PathBuf> {
     let bytes = render(ws, record)?;
-    std::fs::create_dir_all(out_dir).at(out_dir)?;
+    crate::workspace::ensure_private_dir(out_dir)?;
     let path = out_dir.join(format!("{}.pdf", record.file_stem));
     crate::workspace::write_atomic(&path, &bytes)?;
     Ok(path)

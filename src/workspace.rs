@@ -203,6 +203,22 @@ pub fn create_private_dir(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Creates a folder and any missing parents readable by their owner only; folders that
+/// already exist (a user's `--out DIR`, `/tmp`) keep their permissions.
+pub fn ensure_private_dir(path: &Path) -> Result<()> {
+    if path.as_os_str().is_empty() || path.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(path).at(path)
+}
+
 /// Writes a new file readable by its owner only, failing if it exists.
 pub fn write_private_new(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
@@ -223,7 +239,7 @@ pub fn write_private_new(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).at(dir)?;
+    ensure_private_dir(dir)?;
     let tmp = dir.join(format!(
         ".{}.tmp-{}",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),

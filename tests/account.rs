@@ -169,28 +169,35 @@ fn a_corrupted_register_row_is_named() {
         .stderr_has("rad 3");
 }
 
+/// CONTRACT: `account import` takes "the same columns as accounts.csv", so another
+/// workspace's register (with `added_at`) imports as it is and keeps its dates.
 #[test]
-fn an_exported_register_imports_into_another_workspace() {
-    let a = Workspace::new();
-    a.run(&[
+fn import_takes_a_copy_of_accounts_csv() {
+    let from = Workspace::new();
+    from.cmd(&[
         "account",
         "add",
-        "a-1",
+        "ks-fb",
         "--platform",
-        "x",
+        "facebook_page",
         "--owner",
         "KS",
-        "--name",
-        "Konto, ett",
     ])
+    .env("DATASKYDD_NOW", "2025-03-01T09:00:00+01:00")
+    .run()
     .ok();
-    let b = Workspace::new();
-    b.write("from-a.csv", &a.read("accounts.csv"));
-    b.run(&["account", "import", "from-a.csv"]).ok();
-    let out = b.run(&["account", "show", "a-1", "--json"]).ok().json();
-    assert_eq!(out["name"], "Konto, ett");
-    assert_eq!(
-        out["added_at"],
-        a.run(&["account", "show", "a-1", "--json"]).ok().json()["added_at"]
+    let to = Workspace::new();
+    to.write("konton.csv", &from.read("accounts.csv"));
+    to.run(&["account", "import", "konton.csv", "--json"]).ok();
+    let a = to.run(&["account", "show", "ks-fb", "--json"]).ok().json();
+    assert_eq!(a["added_at"], "2025-03-01T09:00:00+01:00");
+    // A bad date is named by file, line and field; nothing is imported.
+    to.write(
+        "bad.csv",
+        "id,platform,owner,added_at\nny-1,x,KS,2025-03-01\n",
     );
+    to.run(&["account", "import", "bad.csv"])
+        .code(2)
+        .stderr_has("bad.csv, rad 2, fält 'added_at'");
+    to.run(&["account", "show", "ny-1"]).code(2);
 }

@@ -315,3 +315,23 @@ fn import_all_or_nothing_and_excel_export() {
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains("\r\n") && text.contains("Åsa Öberg") && text.contains("'=Dnr 1"));
 }
+
+/// CONTRACT: `--json` prints exactly one JSON object, also when the check says no (exit 1).
+#[test]
+fn broken_chain_with_json_is_one_object_naming_the_line() {
+    let ws = setup("gdpr");
+    for i in 0..3 {
+        add(&ws, &format!("elev-{i}"), "guardian", "2016");
+    }
+    let s = ws.read("consents.csv");
+    ws.write("consents.csv", &s.replacen("elev-1", "elev-9", 1));
+    for lang in ["sv", "en"] {
+        let v = ws
+            .run(&["--lang", lang, "consent", "verify", "--json"])
+            .code(1)
+            .json();
+        assert_eq!(v["valid"], false);
+        assert_eq!(v["line"], 3);
+        assert!(v["error"].as_str().unwrap().contains("consents.csv"));
+    }
+}

@@ -5,6 +5,7 @@ mod account;
 mod assess;
 mod breach;
 mod consent;
+mod contract;
 mod document;
 mod interactive;
 mod photo;

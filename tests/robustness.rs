@@ -217,3 +217,50 @@ fn a_read_only_workspace_is_a_clear_message() {
     );
     assert_eq!(after, before);
 }
+
+/// Messages are Swedish by default, also the command line's own usage errors (exit 2),
+/// and English with `--lang en`.
+#[test]
+fn usage_errors_are_swedish_by_default() {
+    let ws = Workspace::new();
+    ws.run(&["assess"])
+        .code(2)
+        .stderr_has("obligatoriska argument saknas: <ACCOUNT>")
+        .stderr_has("Användning: dataskydd assess");
+    ws.run(&["account", "list", "--json", "--csv"])
+        .code(2)
+        .stderr_has("'--json' kan inte användas tillsammans med '--csv'");
+    ws.run(&["consent", "verify", "--jsn"])
+        .code(2)
+        .stderr_has("okänt argument '--jsn' (menade du '--json'?)");
+    ws.run(&["--lang", "de", "account", "list"])
+        .code(2)
+        .stderr_has("okänt språk 'de'");
+    ws.run(&["--lang", "en", "assess"])
+        .code(2)
+        .stderr_has("the following required arguments were not provided");
+    ws.run(&["--lang=en", "bogus"])
+        .code(2)
+        .stderr_has("unrecognized subcommand 'bogus'");
+}
+
+/// A script that stops reading (`| head -1`) does not make `--json` panic.
+#[test]
+fn closed_stdout_with_json_is_quiet() {
+    let ws = Workspace::new();
+    ws.run(&["account", "add", "x-1", "--platform", "x", "--owner", "KS"])
+        .ok();
+    let mut child = std::process::Command::new(BIN)
+        .args(["account", "list", "--json"])
+        .current_dir(ws.path())
+        .env_remove("DATASKYDD_WORKSPACE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before anything is written
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -48,7 +48,7 @@ pub enum Command {
     #[command(
         after_help = "Exempel / example:\n  dataskydd account import konton.csv\n\n\
                             The file needs the columns id, platform, owner and may carry name, url, \
-                            responsible, admins, purpose."
+                            responsible, admins, purpose, added_at (a copy of accounts.csv imports as it is)."
     )]
     Import {
         file: PathBuf,

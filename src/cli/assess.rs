@@ -80,7 +80,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         Some(&registered),
     )?;
     if !a.dry_run && a.answers.is_some() {
-        std::fs::create_dir_all(ws.answers_dir("assess")).at(&ws.answers_dir("assess"))?;
+        crate::workspace::ensure_private_dir(&ws.answers_dir("assess"))?;
         crate::workspace::write_atomic(&saved, text.as_bytes())?;
     }
     let mut out = serde_json::to_value(&result).expect("serialises");

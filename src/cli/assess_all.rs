@@ -105,7 +105,7 @@ pub fn run(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| ws.output_dir());
     if !dry_run {
-        std::fs::create_dir_all(&out_dir).at(&out_dir)?;
+        crate::workspace::ensure_private_dir(&out_dir)?;
     }
 
     let total = files.len();

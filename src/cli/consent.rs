@@ -822,7 +822,28 @@ fn extract(ws: &Workspace, reg: &Register, a: ExtractArgs) -> Result<i32> {
 }
 
 fn verify(reg: &Register, a: VerifyArgs) -> Result<i32> {
-    let r = reg.ledger.verify()?;
+    let r = match reg.ledger.verify() {
+        Ok(r) => r,
+        // A broken chain is a check that said no: with --json the script still gets its one
+        // JSON object (and the line), the message goes to stderr, exit 1.
+        Err(Error::CheckFailed(message)) if a.json => {
+            let marker = format!(": {} ", t("rad", "line"));
+            let line = message.find(&marker).and_then(|i| {
+                let rest = &message[i + marker.len()..];
+                let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+                digits.parse::<u64>().ok()
+            });
+            eprintln!("dataskydd: {message}");
+            print_json(&json!({
+                "file": reg.path().display().to_string(),
+                "valid": false,
+                "line": line,
+                "error": message,
+            }));
+            return Ok(1);
+        }
+        Err(e) => return Err(e),
+    };
     if a.json {
         print_json(&json!({
             "file": reg.path().display().to_string(),

@@ -112,7 +112,7 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
             },
         )?;
         let saved = super::assess::saved_path(&ws, id);
-        std::fs::create_dir_all(ws.answers_dir("assess")).map_err(|e| Error::io(&saved, e))?;
+        crate::workspace::ensure_private_dir(&ws.answers_dir("assess"))?;
         crate::workspace::write_atomic(&saved, answers.as_bytes())?;
         let (result, record) =
             super::assess::assess_one(&ws, &q, id, answers, &saved, &ws.output_dir(), false, None)?;

@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     for dir in ["keys", "answers"] {
         workspace::create_private_dir(&root.join(dir))?;
     }
-    std::fs::create_dir_all(root.join("output")).at(&root.join("output"))?;
+    workspace::create_private_dir(&root.join("output"))?;
     let ws_paths = crate::workspace::Workspace {
         root: root.clone(),
         config: config.clone(),

@@ -21,6 +21,7 @@ pub mod keys;
 pub mod photo;
 mod rerun;
 mod rerun_more;
+mod usage_error;
 mod verify;
 
 #[derive(Parser, Debug)]
@@ -49,7 +50,14 @@ pub enum Command {
     /// Create a workspace: dataskydd.toml, empty registers and a signing key
     Init(init::Args),
     /// The account register: add, import, list, show
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd account add nykoping-fb --platform facebook_page --owner Kommunstyrelsen\n  \
+                      dataskydd account import konton.csv\n  \
+                      dataskydd account list --overdue --json\n  \
+                      dataskydd account show nykoping-fb"
+    )]
     Account(account::Command),
     /// Assess an account: controller, processors, transfers, CLOUD Act exposure
     Assess(assess::Args),
@@ -59,10 +67,26 @@ pub enum Command {
     #[command(subcommand_negates_reqs = true)]
     Breach(breach::Args),
     /// The consent register: add, withdraw, check, list, extract, verify, export, import
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd consent add --subject elev-0042 --role pupil --birth-year 2016 \\\n    \
+                      --given-by guardian --giver \"Vårdnadshavare 1\" --purpose inform_activity \\\n    \
+                      --channel sollentuna-skola-ig --valid-from 2026-08-17 --valid-until 2027-06-15 \\\n    \
+                      --evidence \"Dnr BUN 2026/118\"\n  \
+                      dataskydd consent check --subject elev-0042 --purpose inform_activity \\\n    \
+                      --channel sollentuna-skola-ig --on 2026-11-23\n  \
+                      dataskydd consent withdraw c-3f9a0c2d1e4b5a69 --via \"e-post till rektor\"\n  \
+                      dataskydd consent verify"
+    )]
     Consent(consent::Command),
     /// Signing keys and certificates
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd keys show\n  \
+                      dataskydd keys new --name \"Åsa Öberg\" --role Dataskyddsombud --default"
+    )]
     Keys(keys::Command),
     /// Check the embedded signature of a PDF record
     Verify(verify::VerifyArgs),
@@ -78,7 +102,18 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            // Messages are Swedish unless --lang en: clap's own are English.
+            let args: Vec<String> = std::env::args().collect();
+            let sv = match usage_error::lang_from_args(&args) {
+                Lang::Sv if e.use_stderr() => usage_error::swedish(&e),
+                _ => None,
+            };
+            match sv {
+                Some(text) => eprint!("{text}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return code;
         }
     };
@@ -127,9 +162,17 @@ fn run(cli: Cli) -> Result<i32> {
 }
 
 /// Prints exactly one JSON object on stdout.
+///
+/// A reader that stops early (`| head`, a script that closed its end) is not an error of
+/// ours: the work is done and stored by the time the result is printed, so a closed pipe
+/// ends the output quietly instead of panicking.
 pub fn print_json(value: &serde_json::Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("JSON values serialise")
-    );
+    use std::io::Write;
+    let text = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}").and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("dataskydd: stdout: {e}");
+        }
+    }
 }

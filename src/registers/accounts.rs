@@ -194,6 +194,8 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<usize> {
             .at_line(1));
         }
     }
+    // The contract: "same columns as accounts.csv", so a copy of another workspace's
+    // register (with its `added_at`) imports as it is and keeps its dates.
     if let Some(bad) = header.iter().find(|h| !COLUMNS.contains(&h.as_str())) {
         return Err(Error::input(t(
             &format!("okänd kolumn '{bad}' (tillåtna: {})", COLUMNS.join(", ")),
@@ -247,6 +249,20 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<usize> {
                 .unwrap_or_default()
         };
         let admins = get("admins");
+        let added = get("added_at");
+        if !added.is_empty() && chrono::DateTime::parse_from_rfc3339(&added).is_err() {
+            problems.push(
+                Error::input(t(
+                    &format!("'{added}' är ingen tidpunkt med tidszon (t.ex. 2026-11-20T10:00:00+01:00)"),
+                    &format!("'{added}' is not a date-time with an offset (e.g. 2026-11-20T10:00:00+01:00)"),
+                ))
+                .in_file(file)
+                .at_line(n)
+                .field("added_at")
+                .to_string(),
+            );
+            continue;
+        }
         let a = Account {
             id: get("id"),
             platform: get("platform"),
@@ -260,9 +276,10 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<usize> {
                 admins.parse().ok()
             },
             purpose: get("purpose"),
-            added_at: match get("added_at") {
-                given if !given.is_empty() => given,
-                _ => added_at.to_string(),
+            added_at: if added.is_empty() {
+                added_at.to_string()
+            } else {
+                added
             },
         };
         if !admins.is_empty() && a.admins.is_none() {
