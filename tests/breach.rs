@@ -608,72 +608,28 @@ fn every_command_has_help_with_an_example() {
 
 #[test]
 fn asks_on_a_terminal_with_the_running_deadline() {
-    use std::process::Command;
-    use std::time::Duration;
-    let tmux = |args: &[&str]| -> String {
-        let out = Command::new("tmux")
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| {
-                panic!("tmux is needed for this test ({e}): apt-get install -y tmux")
-            });
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
     let ws = ws();
-    let session = format!("dataskydd-breach-{}", std::process::id());
-    let script = format!(
-        "cd '{}' && DATASKYDD_NOW=2026-11-20T20:30:00+01:00 '{BIN}' breach; echo EXIT=$?; sleep 60",
-        ws.path().display()
-    );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "200",
-        "-y",
-        "50",
-        &script,
-    ]);
-    let mut screen = String::new();
-    let mut seen_deadline = false;
-    let mut typed_account = false;
-    let mut typed_subjects = false;
-    let mut picked = false;
-    for _ in 0..120 {
-        std::thread::sleep(Duration::from_millis(250));
-        screen = tmux(&["capture-pane", "-p", "-t", &session]);
-        seen_deadline |= screen
-            .contains("IMY ska underrättas senast 2026-11-23 kl. 20:30 (+01:00) — 72 timmar kvar");
-        if screen.contains("EXIT=") {
-            break;
-        }
+    let term = Terminal::start(&ws, "2026-11-20T20:30:00+01:00", "breach");
+    let (mut typed_account, mut typed_subjects, mut picked) = (false, false, false);
+    let screens = term.run(|t, screen| {
         if !typed_account && screen.contains("Vilket konto gäller det?") {
-            tmux(&["send-keys", "-t", &session, "-l", "nykoping-fb"]);
+            t.text("nykoping-fb");
             typed_account = true;
         } else if !picked && screen.contains("Vilka slags personuppgifter") {
-            tmux(&[
-                "send-keys",
-                "-t",
-                &session,
-                "Down",
-                "Down",
-                "Down",
-                "Down",
-                "Down",
-                "Space",
-            ]);
+            t.keys(&["Down", "Down", "Down", "Down", "Down", "Space"]);
             picked = true;
         } else if screen.contains("? Sparades och registrerades") {
-            tmux(&["send-keys", "-t", &session, "-l", "y"]);
+            t.text("y");
         } else if !typed_subjects && screen.contains("Hur många personer") {
-            tmux(&["send-keys", "-t", &session, "-l", "2"]);
+            t.text("2");
             typed_subjects = true;
         }
-        tmux(&["send-keys", "-t", &session, "Enter"]);
-    }
-    tmux(&["kill-session", "-t", &session]);
+        t.keys(&["Enter"]);
+    });
+    let screen = screens.last().unwrap().clone();
+    let seen_deadline = screens.iter().any(|s| {
+        s.contains("IMY ska underrättas senast 2026-11-23 kl. 20:30 (+01:00) — 72 timmar kvar")
+    });
     assert!(screen.contains("EXIT=0"), "screen:\n{screen}");
     assert!(seen_deadline, "the running deadline was not shown");
     let saved = ws.read("answers/breach/b-2026-0001.toml");

@@ -183,3 +183,81 @@ pub fn tool(name: &str, args: &[&str]) -> std::process::Output {
         panic!("{name} is needed for this test ({e}): apt-get install -y poppler-utils qpdf")
     })
 }
+
+/// The real binary on a real terminal: a tmux session that tests type into and read.
+pub struct Terminal {
+    session: String,
+}
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("tmux is needed for this test ({e}): apt-get install -y tmux"));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+impl Terminal {
+    /// Starts `dataskydd ARGS` in the workspace with the clock at `now`; the screen shows
+    /// `EXIT=<code>` when it ends.
+    pub fn start(ws: &Workspace, now: &str, args: &str) -> Terminal {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let session = format!("dataskydd-test-{}-{n}", std::process::id());
+        let script = format!(
+            "cd '{}' && DATASKYDD_NOW={now} '{BIN}' {args}; echo EXIT=$?; sleep 60",
+            ws.path().display()
+        );
+        tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "200",
+            "-y",
+            "50",
+            &script,
+        ]);
+        Terminal { session }
+    }
+
+    pub fn screen(&self) -> String {
+        tmux(&["capture-pane", "-p", "-t", &self.session])
+    }
+
+    /// Sends keys by name (`Enter`, `Down`, `Space`).
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.session.as_str()];
+        args.extend_from_slice(keys);
+        tmux(&args);
+    }
+
+    /// Types text literally.
+    pub fn text(&self, s: &str) {
+        tmux(&["send-keys", "-t", &self.session, "-l", s]);
+    }
+
+    /// Polls the screen, letting `step` answer what it shows, until the program exits;
+    /// returns every screen seen.
+    pub fn run(&self, mut step: impl FnMut(&Terminal, &str)) -> Vec<String> {
+        let mut screens = Vec::new();
+        for _ in 0..160 {
+            std::thread::sleep(std::time::Duration::from_millis(250));
+            let screen = self.screen();
+            let done = screen.contains("EXIT=");
+            screens.push(screen);
+            if done {
+                break;
+            }
+            step(self, screens.last().unwrap());
+        }
+        screens
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        tmux(&["kill-session", "-t", &self.session]);
+    }
+}
