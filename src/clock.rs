@@ -1,9 +1,10 @@
 //! The current time, injectable for reproducible records and tests.
 //!
+//! Without it, now is Swedish time (Europe/Stockholm) in whole seconds.
 //! `DATASKYDD_NOW` (RFC 3339, e.g. `2026-11-20T10:00:00+01:00`) fixes "now", so the same
 //! answers give byte-comparable registers and documents in tests and demos.
 
-use chrono::{DateTime, FixedOffset, Local, Utc};
+use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 
 pub const ENV: &str = "DATASKYDD_NOW";
 
@@ -13,8 +14,12 @@ pub fn now() -> DateTime<FixedOffset> {
             return t;
         }
     }
-    let local = Local::now();
-    local.with_timezone(local.offset())
+    // Swedish time whatever the machine's TZ (servers often run in UTC): records and
+    // registers are read by Swedish officials. Whole seconds: nothing finer is evidence.
+    Utc::now()
+        .trunc_subsecs(0)
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .fixed_offset()
 }
 
 pub fn now_utc() -> DateTime<Utc> {
