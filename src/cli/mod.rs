@@ -18,6 +18,7 @@ mod demo;
 mod demo_photo;
 mod init;
 pub mod keys;
+mod labels;
 pub mod photo;
 mod rerun;
 mod rerun_more;
