@@ -202,8 +202,9 @@ pub struct Check {
 }
 
 /// The overall status of a subject's consents for one use: valid if any is; otherwise the
-/// status that explains best why not (withdrawn > expired > not_yet_valid > out_of_scope),
-/// or missing when there are none.
+/// status that explains best why not (withdrawn > expired > not_yet_valid > out_of_scope, with
+/// the ids of the consents that have that status, so a script can show which ones), or
+/// missing when there are none.
 pub fn combine<'a>(
     consents: impl IntoIterator<Item = &'a Consent>,
     purpose: &str,
@@ -219,7 +220,7 @@ pub fn combine<'a>(
             best = s;
             ids.clear();
         }
-        if s == best && s != Status::OutOfScope {
+        if s == best {
             ids.push(c.consent_id.clone());
         }
     }
