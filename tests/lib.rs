@@ -6,6 +6,7 @@ mod assess;
 mod breach;
 mod consent;
 mod document;
+mod fuzz_regressions;
 mod interactive;
 mod photo;
 mod records;
