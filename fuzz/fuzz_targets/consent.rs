@@ -9,8 +9,9 @@ fuzz_target!(|data: &[u8]| {
         .has_headers(false)
         .flexible(true)
         .from_reader(data);
-    let channels: std::collections::HashSet<String> =
-        ["x-1".to_string(), "fb-1".to_string()].into_iter().collect();
+    let channels: std::collections::HashSet<String> = ["x-1".to_string(), "fb-1".to_string()]
+        .into_iter()
+        .collect();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
     for rec in rdr.records().take(8) {
         let Ok(rec) = rec else { return };
@@ -34,7 +35,13 @@ fuzz_target!(|data: &[u8]| {
         };
         if let Ok(v) = dataskydd::registers::consents::validate(&input, &channels, today) {
             // What validates is what the register stores: every field passes its check.
-            for f in [&v.subject, &v.giver, &v.evidence, &v.notice_version, &v.withdrawal_method] {
+            for f in [
+                &v.subject,
+                &v.giver,
+                &v.evidence,
+                &v.notice_version,
+                &v.withdrawal_method,
+            ] {
                 dataskydd::ledger::check_field(f).expect("a valid consent's fields are storable");
             }
         }
