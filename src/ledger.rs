@@ -210,97 +210,28 @@ impl Ledger {
     }
 
     /// Streams the rows to `f` without holding the whole file as rows.
-    pub fn for_each(&self, mut f: impl FnMut(Row) -> Result<()>) -> Result<()> {
+    pub fn for_each(&self, f: impl FnMut(Row) -> Result<()>) -> Result<()> {
         let bytes = match self.read_bytes()? {
             Some(b) => b,
             None => return Ok(()),
         };
-        let names = self.header_names();
-        let mut lines = split_lines(&bytes);
-        let header = match lines.next() {
-            Some(h) => h,
-            None => return Ok(()),
-        };
-        let header_fields =
-            decode_row(strip_bom(header)).map_err(|e| e.in_file(&self.path).at_line(1))?;
-        if header_fields != names {
-            let missing: Vec<&String> = names
-                .iter()
-                .filter(|n| !header_fields.contains(n))
-                .collect();
-            let msg = if missing.is_empty() {
-                t(
-                    &format!("rubrikraden stämmer inte; väntade: {}", names.join(",")),
-                    &format!(
-                        "the header row does not match; expected: {}",
-                        names.join(",")
-                    ),
-                )
-            } else {
+        let columns: Vec<&str> = self.columns.iter().map(String::as_str).collect();
+        if let Some(n) = each_row(&bytes, &self.path, &columns, self.chained, f)? {
+            eprintln!(
+                "{}",
                 t(
                     &format!(
-                        "rubrikraden saknar {}; väntade: {}",
-                        missing
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        names.join(",")
+                        "Obs: {} rad {n} är ofullständig (troligen ett avbrott mitt i en skrivning); den läses inte och flyttas till {} vid nästa skrivning.",
+                        self.path.display(),
+                        torn_path(&self.path).display()
                     ),
                     &format!(
-                        "the header row lacks {}; expected: {}",
-                        missing
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        names.join(",")
+                        "Note: {} line {n} is incomplete (probably a crash mid-write); it is not read and is moved to {} on the next write.",
+                        self.path.display(),
+                        torn_path(&self.path).display()
                     ),
                 )
-            };
-            return Err(Error::input(msg).in_file(&self.path).at_line(1));
-        }
-        for (i, (line, terminated)) in lines.enumerate_terminated() {
-            let n = i + 2;
-            if !terminated {
-                eprintln!(
-                    "{}",
-                    t(
-                        &format!(
-                            "Obs: {} rad {n} är ofullständig (troligen ett avbrott mitt i en skrivning); den läses inte och flyttas till {} vid nästa skrivning.",
-                            self.path.display(),
-                            torn_path(&self.path).display()
-                        ),
-                        &format!(
-                            "Note: {} line {n} is incomplete (probably a crash mid-write); it is not read and is moved to {} on the next write.",
-                            self.path.display(),
-                            torn_path(&self.path).display()
-                        ),
-                    )
-                );
-                break;
-            }
-            if line.is_empty() {
-                continue;
-            }
-            let fields = decode_row(line).map_err(|e| e.in_file(&self.path).at_line(n))?;
-            if fields.len() != names.len() {
-                return Err(Error::input(t(
-                    &format!("raden har {} fält, {} väntades", fields.len(), names.len()),
-                    &format!(
-                        "the row has {} fields, {} expected",
-                        fields.len(),
-                        names.len()
-                    ),
-                ))
-                .in_file(&self.path)
-                .at_line(n));
-            }
-            let mut fields = fields;
-            if self.chained {
-                fields.truncate(self.columns.len());
-            }
-            f(Row { line: n, fields })?;
+            );
         }
         Ok(())
     }
@@ -335,6 +266,98 @@ pub struct VerifyReport {
     /// Bytes after the last newline (a torn line awaiting repair).
     pub torn_bytes: usize,
     pub last_hash: String,
+}
+
+/// Reads a register's bytes into rows: the core of [`Ledger::read`] and
+/// [`Ledger::for_each`], public for fuzzing. `columns` are without `prev_hash,hash`
+/// (added when `chained`, and cut off the rows returned). A torn last line (no newline)
+/// is left out; `path` only names the file in messages.
+pub fn parse_rows(bytes: &[u8], path: &Path, columns: &[&str], chained: bool) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    each_row(bytes, path, columns, chained, |r| {
+        rows.push(r);
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Streams the rows of a register's bytes to `f`; returns the line number of a torn last
+/// line, if there is one (the caller decides whether to mention it).
+fn each_row(
+    bytes: &[u8],
+    path: &Path,
+    columns: &[&str],
+    chained: bool,
+    mut f: impl FnMut(Row) -> Result<()>,
+) -> Result<Option<usize>> {
+    let mut names: Vec<&str> = columns.to_vec();
+    if chained {
+        names.push(PREV_HASH);
+        names.push(HASH);
+    }
+    let mut lines = split_lines(bytes);
+    let header = match lines.next() {
+        Some(h) => h,
+        None => return Ok(None),
+    };
+    let header_fields = decode_row(strip_bom(header)).map_err(|e| e.in_file(path).at_line(1))?;
+    if header_fields != names {
+        let missing: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !header_fields.iter().any(|h| h == n))
+            .collect();
+        let msg = if missing.is_empty() {
+            t(
+                &format!("rubrikraden stämmer inte; väntade: {}", names.join(",")),
+                &format!(
+                    "the header row does not match; expected: {}",
+                    names.join(",")
+                ),
+            )
+        } else {
+            t(
+                &format!(
+                    "rubrikraden saknar {}; väntade: {}",
+                    missing.join(", "),
+                    names.join(",")
+                ),
+                &format!(
+                    "the header row lacks {}; expected: {}",
+                    missing.join(", "),
+                    names.join(",")
+                ),
+            )
+        };
+        return Err(Error::input(msg).in_file(path).at_line(1));
+    }
+    for (i, (line, terminated)) in lines.enumerate_terminated() {
+        let n = i + 2;
+        if !terminated {
+            return Ok(Some(n));
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let mut fields = decode_row(line).map_err(|e| e.in_file(path).at_line(n))?;
+        if fields.len() != names.len() {
+            return Err(Error::input(t(
+                &format!("raden har {} fält, {} väntades", fields.len(), names.len()),
+                &format!(
+                    "the row has {} fields, {} expected",
+                    fields.len(),
+                    names.len()
+                ),
+            ))
+            .in_file(path)
+            .at_line(n));
+        }
+        if chained {
+            fields.truncate(columns.len());
+        }
+        f(Row { line: n, fields })?;
+    }
+    Ok(None)
 }
 
 /// Verifies a chained register's bytes. Public for fuzzing.

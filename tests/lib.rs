@@ -7,6 +7,7 @@ mod breach;
 mod consent;
 mod contract;
 mod document;
+mod fuzz_regressions;
 mod interactive;
 mod photo;
 mod records;

@@ -200,7 +200,9 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<Verification, VerifyError> {
     let info = info_of(&checked.signer, &checked.certificates[0]);
 
     // The signature dictionary around the byte range (for /SubFilter and /M).
-    let dict_start = rfind(pdf, b"obj", r.pos).unwrap_or(0);
+    // Searched before the gap too: a /ByteRange written after /Contents (another signer's
+    // layout) must not put the start past `b`.
+    let dict_start = rfind(pdf, b"obj", r.pos.min(b)).unwrap_or(0);
     let dict_end = find(pdf, b"endobj", c).unwrap_or(pdf.len());
     let before = &pdf[dict_start..b];
     let after = &pdf[c..dict_end];
