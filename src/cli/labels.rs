@@ -65,6 +65,9 @@ pub fn labels() -> serde_json::Value {
         ("name", "namn", "name"),
         ("voice", "röst", "voice"),
         ("active", "gäller", "active"),
+        ("low", "låg", "low"),
+        ("medium", "medel", "medium"),
+        ("high", "hög", "high"),
     ];
     serde_json::Value::Object(
         pairs
