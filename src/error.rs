@@ -134,21 +134,30 @@ impl fmt::Display for Error {
             }
             Error::Usage(m) | Error::CheckFailed(m) => write!(f, "{m}"),
             Error::Io { path, source } => {
-                let hint = match source.kind() {
+                // The OS's own words are English; say the common cases in the user's language.
+                let what = match source.kind() {
+                    std::io::ErrorKind::NotFound => t(
+                        "filen eller mappen finns inte",
+                        "the file or folder does not exist",
+                    ),
                     std::io::ErrorKind::PermissionDenied => t(
-                        " — kontrollera behörigheterna för mappen",
-                        " — check the folder's permissions",
+                        "åtkomst nekad — kontrollera behörigheterna för filen och mappen",
+                        "permission denied — check the permissions of the file and folder",
                     ),
                     std::io::ErrorKind::StorageFull => t(
-                        " — disken är full; frigör utrymme",
-                        " — the disk is full; free some space",
+                        "disken är full — frigör utrymme; inget har ändrats",
+                        "the disk is full — free some space; nothing was changed",
                     ),
-                    std::io::ErrorKind::NotFound => {
-                        t(" — filen finns inte", " — the file does not exist")
+                    std::io::ErrorKind::ReadOnlyFilesystem => t(
+                        "filsystemet är skrivskyddat — välj en arbetsyta där du kan skriva",
+                        "the file system is read-only — choose a workspace you can write to",
+                    ),
+                    std::io::ErrorKind::IsADirectory => {
+                        t("det är en mapp, inte en fil", "it is a folder, not a file")
                     }
-                    _ => String::new(),
+                    _ => source.to_string(),
                 };
-                write!(f, "{}: {source}{hint}", path.display())
+                write!(f, "{}: {what}", path.display())
             }
         }
     }
