@@ -444,67 +444,12 @@ pub fn reevaluate(answers_toml: &str) -> Result<Value> {
     Ok(serde_json::to_value(evaluate(&a)).expect("evaluation serialises"))
 }
 
-/// The three fictional scenarios of the demo (DOMAIN.md 5.2; seeds 000–004).
+/// The three fictional scenarios of the demo (DOMAIN.md 5.2; seeds 000–004), as answers
+/// files beside the account demos in `questionnaires/demo/`.
 pub const DEMO_SCENARIOS: &[&str] = &[
-    // A visitor's comment naming someone's illness on Nyköping's Facebook page.
-    r#"# FIKTIVT EXEMPEL / FICTIONAL EXAMPLE
-account = "nykoping-fb"
-what = "third_party_comment"
-from_us = false
-categories = ["simple", "sensitive"]
-subjects = 1
-vulnerable = false
-identifiability = "maximum"
-exposure = "public"
-integrity = "none"
-availability = "none"
-malicious = false
-unintelligible = false
-published_at = 2026-11-14T19:12:00+01:00
-aware_at = 2026-11-15T08:05:00+01:00
-removed_at = 2026-11-15T08:20:00+01:00
-archived_before_removal = true
-assessed_at = 2026-11-15T09:00:00+01:00
-"#,
-    // A school's own post showing a child with protected identity, found days later and
-    // evaluated after the 72 hours had run out.
-    r#"# FIKTIVT EXEMPEL / FICTIONAL EXAMPLE
-account = "sollentuna-skola-ig"
-what = "own_post_error"
-categories = ["simple", "protected_identity"]
-subjects = 1
-vulnerable = true
-identifiability = "maximum"
-exposure = "public"
-integrity = "none"
-availability = "none"
-malicious = false
-unintelligible = false
-published_at = 2026-11-02T14:30:00+01:00
-aware_at = 2026-11-05T07:50:00+01:00
-removed_at = 2026-11-05T08:10:00+01:00
-archived_before_removal = true
-assessed_at = 2026-11-09T10:00:00+01:00
-"#,
-    // A reply on X from Stockholm's account quoting a resident's personal identity number.
-    r#"# FIKTIVT EXEMPEL / FICTIONAL EXAMPLE
-account = "stockholm-x"
-what = "own_post_error"
-categories = ["simple", "identity_number"]
-subjects = 1
-vulnerable = false
-identifiability = "maximum"
-exposure = "public"
-integrity = "none"
-availability = "none"
-malicious = false
-unintelligible = false
-published_at = 2026-11-18T11:02:00+01:00
-aware_at = 2026-11-18T11:40:00+01:00
-removed_at = 2026-11-18T11:44:00+01:00
-archived_before_removal = false
-assessed_at = 2026-11-18T13:00:00+01:00
-"#,
+    include_str!("../../questionnaires/demo/breach-nykoping-fb-comment.toml"),
+    include_str!("../../questionnaires/demo/breach-sollentuna-skola-ig-protected.toml"),
+    include_str!("../../questionnaires/demo/breach-stockholm-x-identity-number.toml"),
 ];
 
 /// Evaluates the demo's fictional scenarios into signed records and the breach log, and
