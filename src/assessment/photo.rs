@@ -801,6 +801,7 @@ mod tests {
         assert_eq!(d.law.basis, Basis::NoneNeeded);
         assert_eq!(d.policy.decision, Decision::Allowed);
         assert_eq!(d.people[0].consent, PersonConsent::NotNeeded);
+        assert!(has(&d, "NO-PERSONAL-DATA"));
     }
 
     #[test]
@@ -1006,7 +1007,7 @@ mod tests {
         assert_eq!(d.policy.decision, Decision::NotAllowed);
         assert_eq!(d.decision, Decision::NotAllowed);
         assert_eq!(d.policy.rules, vec!["no-identifiable-under-13"]);
-        assert!(has(&d, "LOCAL-POLICY-STRICTER"));
+        assert!(has(&d, "LOCAL-POLICY-STRICTER") && has(&d, "LOCAL-POLICY-NOT-ALLOWED"));
         // Staff in their role: the law needs no consent, Sollentuna a registered written one.
         let s = answers(vec![person("r1", "official", 45)]);
         let d = decide(&s, &ConsentLookup::new(), &policy("sollentuna"));

@@ -208,6 +208,8 @@ fn tool_on_own_purposes_is_misclassified_controller() {
     assert!(!a.tools[0].dpa_required);
     assert_eq!(a.tools[0].outcomes, vec!["ROLE-MISCLASSIFIED"]);
     assert!(should(&a, "ROLE-MISCLASSIFIED"));
+    let a = run(&(base("x") + "\n[[tools]]\nname = \"M\"\npurpose = \"monitoring\"\non_our_instructions = false\ncountry = \"SE\"\n"));
+    assert_eq!(a.tools[0].outcomes, vec!["TOOL-INDEPENDENT"]);
 }
 
 #[test]
