@@ -106,8 +106,9 @@ pub fn check_code(value: &str) -> Result<String, Vec<String>> {
     let mut scored: Vec<(usize, String)> = countries()
         .iter()
         .map(|(k, c)| {
-            let d = crate::assessment::closest::distance(&low, &c.sv.to_lowercase())
-                .min(crate::assessment::closest::distance(&low, &c.en.to_lowercase()));
+            let d = crate::assessment::closest::distance(&low, &c.sv.to_lowercase()).min(
+                crate::assessment::closest::distance(&low, &c.en.to_lowercase()),
+            );
             (d, k.clone())
         })
         .collect();
@@ -150,7 +151,9 @@ mod tests {
         assert_eq!(check_code("ca"), Ok("CA".into()));
         assert_eq!(check_code("Kanada"), Err(vec!["CA".to_string()]));
         assert_eq!(check_code("Canada"), Err(vec!["CA".to_string()]));
-        assert!(check_code("Schwiez").unwrap_err().contains(&"CH".to_string()));
+        assert!(check_code("Schwiez")
+            .unwrap_err()
+            .contains(&"CH".to_string()));
         assert!(check_code("XX").is_err());
     }
 }

@@ -72,6 +72,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         }
     };
     if !a.allow_unknown_owner {
+        q.validate(&text, &file)?; // the file's own errors first
         check_owner(&ws, &text, &file)?;
     }
     let out_dir = a.out.clone().unwrap_or_else(|| ws.output_dir());
@@ -174,8 +175,14 @@ fn country_error(bad: &account::BadCountry, text: &str, file: &Path) -> Error {
         )
     };
     let mut e = Error::input(t(
-        &format!("'{}' är ingen landskod enligt ISO 3166-1 alpha-2 (två bokstäver, t.ex. SE, US).{hint}", bad.value),
-        &format!("'{}' is not an ISO 3166-1 alpha-2 country code (two letters, e.g. SE, US).{hint}", bad.value),
+        &format!(
+            "'{}' är ingen landskod enligt ISO 3166-1 alpha-2 (två bokstäver, t.ex. SE, US).{hint}",
+            bad.value
+        ),
+        &format!(
+            "'{}' is not an ISO 3166-1 alpha-2 country code (two letters, e.g. SE, US).{hint}",
+            bad.value
+        ),
     ))
     .in_file(file)
     .field(&bad.key);

@@ -485,8 +485,22 @@ pub fn assess_in(account_id: &str, a: &Answers, cx: &Context) -> Assessment {
         retention_unstated(&mut out);
     }
     let notice = Notice {
-        sv: record::notice_text(a, cx, controller.as_deref(), &platform, Lang::Sv, NoticeFormat::Markdown),
-        en: record::notice_text(a, cx, controller.as_deref(), &platform, Lang::En, NoticeFormat::Markdown),
+        sv: record::notice_text(
+            a,
+            cx,
+            controller.as_deref(),
+            &platform,
+            Lang::Sv,
+            NoticeFormat::Markdown,
+        ),
+        en: record::notice_text(
+            a,
+            cx,
+            controller.as_deref(),
+            &platform,
+            Lang::En,
+            NoticeFormat::Markdown,
+        ),
     };
     let adequacy = (!out.adequacy.is_empty()).then(|| AdequacyUsed {
         list_version: adequacy::version().to_string(),
@@ -626,7 +640,10 @@ fn admins(cx: &Context, out: &mut Out) {
     match cx.admins {
         Some(n) if n >= 2 => {}
         Some(n) => {
-            out.find(Finding::law("ADMINS-TOO-FEW", &[("admins", n.to_string())]).because(&["accounts.admins"]));
+            out.find(
+                Finding::law("ADMINS-TOO-FEW", &[("admins", n.to_string())])
+                    .because(&["accounts.admins"]),
+            );
             out.should(
                 "ADMINS-TOO-FEW",
                 t(
@@ -956,7 +973,9 @@ fn tool_result(tool: &Tool, out: &mut Out) -> ToolResult {
                     "DPA-OK",
                     t(
                         &format!("{name} är personuppgiftsbiträde och ett biträdesavtal finns."),
-                        &format!("{name} is a processor and a data processing agreement is in place."),
+                        &format!(
+                            "{name} is a processor and a data processing agreement is in place."
+                        ),
                     ),
                 )
                 .sources(&["GDPR art. 28(3)"])
@@ -969,7 +988,9 @@ fn tool_result(tool: &Tool, out: &mut Out) -> ToolResult {
                     "DPA-MISSING",
                     t(
                         &format!("{name} är personuppgiftsbiträde men inget biträdesavtal finns."),
-                        &format!("{name} is a processor but no data processing agreement is in place."),
+                        &format!(
+                            "{name} is a processor but no data processing agreement is in place."
+                        ),
                     ),
                 )
                 .sources(&["GDPR art. 28(3)", "GDPR art. 28(9)"])
@@ -1019,8 +1040,14 @@ fn tool_result(tool: &Tool, out: &mut Out) -> ToolResult {
         if mech == Mechanism::Dpf && country != "US" {
             push(
                 out,
-                Finding::law("TRANSFER-DPF-WRONG-COUNTRY", &[("tool", name.clone()), ("country", adequacy::name(&country))])
-                    .because(&["tools.country", "tools.transfer_mechanism"]),
+                Finding::law(
+                    "TRANSFER-DPF-WRONG-COUNTRY",
+                    &[
+                        ("tool", name.clone()),
+                        ("country", adequacy::name(&country)),
+                    ],
+                )
+                .because(&["tools.country", "tools.transfer_mechanism"]),
             );
             out.must(
                 "TRANSFER-DPF-WRONG-COUNTRY",
@@ -1039,7 +1066,11 @@ fn tool_result(tool: &Tool, out: &mut Out) -> ToolResult {
                 date: d.date.clone(),
                 review: d.review.clone(),
             });
-            let decision_source = format!("{} ({})", d.decision, t("adekvansbeslut", "adequacy decision"));
+            let decision_source = format!(
+                "{} ({})",
+                d.decision,
+                t("adekvansbeslut", "adequacy decision")
+            );
             push(
                 out,
                 Finding::law(
@@ -1051,10 +1082,23 @@ fn tool_result(tool: &Tool, out: &mut Out) -> ToolResult {
                         ("decision", d.decision.clone()),
                         ("date", d.date.clone()),
                         ("review", d.review.clone()),
-                        ("scope", d.scope.as_ref().map(|s| s.get().to_string()).unwrap_or_default()),
+                        (
+                            "scope",
+                            d.scope
+                                .as_ref()
+                                .map(|s| s.get().to_string())
+                                .unwrap_or_default(),
+                        ),
                     ],
                 )
-                .sources(&[decision_source.as_str(), &format!("{} {}", t("adekvanslistan", "adequacy list"), adequacy::version())])
+                .sources(&[
+                    decision_source.as_str(),
+                    &format!(
+                        "{} {}",
+                        t("adekvanslistan", "adequacy list"),
+                        adequacy::version()
+                    ),
+                ])
                 .because(&["tools.country"]),
             );
         } else {
@@ -1204,11 +1248,19 @@ fn exposure(a: &Answers, info: &PlatformInfo, out: &mut Out) -> &'static str {
     // A3: a non-US, non-CN third country without adequacy (the platform's parent or a tool).
     let mut third: Vec<(String, String, &str)> = Vec::new();
     if !unknown && country != "US" && country != "CN" && foreign_law_parent {
-        third.push((info.name.clone(), country.to_string(), "provider.parent_country"));
+        third.push((
+            info.name.clone(),
+            country.to_string(),
+            "provider.parent_country",
+        ));
     }
     for tool in &a.tools {
         let c = tool.country.trim().to_ascii_uppercase();
-        if !c.is_empty() && c != "US" && c != "CN" && !in_eea(&c) && foreign_law(&c)
+        if !c.is_empty()
+            && c != "US"
+            && c != "CN"
+            && !in_eea(&c)
+            && foreign_law(&c)
             && !third.iter().any(|(_, k, _)| *k == c)
         {
             third.push((tool.name.clone(), c, "tools.country"));
@@ -1216,9 +1268,15 @@ fn exposure(a: &Answers, info: &PlatformInfo, out: &mut Out) -> &'static str {
     }
     for (who, c, key) in &third {
         out.find(
-            Finding::law("THIRD-COUNTRY-LAW", &[("who", who.clone()), ("country", format!("{} ({c})", adequacy::name(c)))])
-                .because(&[key])
-                .unsettled(),
+            Finding::law(
+                "THIRD-COUNTRY-LAW",
+                &[
+                    ("who", who.clone()),
+                    ("country", format!("{} ({c})", adequacy::name(c))),
+                ],
+            )
+            .because(&[key])
+            .unsettled(),
         );
         out.should(
             "THIRD-COUNTRY-LAW",
@@ -1271,8 +1329,16 @@ fn exposure(a: &Answers, info: &PlatformInfo, out: &mut Out) -> &'static str {
             "Low exposure: the provider is in a country with an adequacy decision.",
         ),
     };
-    let parent = if info.parent.is_empty() { "-".to_string() } else { info.parent.clone() };
-    let place = if unknown { t("okänt land", "unknown country") } else { country.to_string() };
+    let parent = if info.parent.is_empty() {
+        "-".to_string()
+    } else {
+        info.parent.clone()
+    };
+    let place = if unknown {
+        t("okänt land", "unknown country")
+    } else {
+        country.to_string()
+    };
     let mut f = Finding::new(
         "EXPOSURE",
         format!(
@@ -1366,7 +1432,10 @@ fn dpia(a: &Answers, exposure: &str, out: &mut Out) -> (&'static str, Vec<DpiaCr
         because,
     };
     if a.features.audience_children {
-        met.push(c("vulnerable_data_subjects", vec!["features.audience_children".into()]));
+        met.push(c(
+            "vulnerable_data_subjects",
+            vec!["features.audience_children".into()],
+        ));
     }
     let channel = a.features.direct_messages || a.features.comments;
     if channel && (a.data.sensitive_expected || a.data.confidential_expected) {
@@ -1403,17 +1472,27 @@ fn dpia(a: &Answers, exposure: &str, out: &mut Out) -> (&'static str, Vec<DpiaCr
     if exposure == "high" {
         met.push(c(
             "third_country_transfer_high_exposure",
-            vec!["account.platform".into(), "provider.parent_country".into(), "tools.country".into()],
+            vec![
+                "account.platform".into(),
+                "provider.parent_country".into(),
+                "tools.country".into(),
+            ],
         ));
     }
     let label = |m: &DpiaCriterion| -> String {
         let name = match m.criterion.as_str() {
-            "vulnerable_data_subjects" => t("sårbara registrerade (barn)", "vulnerable data subjects (children)"),
+            "vulnerable_data_subjects" => t(
+                "sårbara registrerade (barn)",
+                "vulnerable data subjects (children)",
+            ),
             "sensitive_data_collected" => t(
                 "känsliga eller sekretessbelagda uppgifter via en kanal som samlar in dem",
                 "sensitive or confidential data through a channel that collects it",
             ),
-            "systematic_monitoring" => t("systematisk övervakning (riktning, bevakning)", "systematic monitoring (targeting, monitoring)"),
+            "systematic_monitoring" => t(
+                "systematisk övervakning (riktning, bevakning)",
+                "systematic monitoring (targeting, monitoring)",
+            ),
             _ => t(
                 "överföring till tredjeland utan adekvansbeslut med hög exponering",
                 "transfer to a third country without adequacy, with high exposure",
@@ -1440,7 +1519,10 @@ fn dpia(a: &Answers, exposure: &str, out: &mut Out) -> (&'static str, Vec<DpiaCr
             "consider"
         }
         n => {
-            let mut f = Finding::law("DPIA-REQUIRED", &[("count", n.to_string()), ("criteria", criteria)]);
+            let mut f = Finding::law(
+                "DPIA-REQUIRED",
+                &[("count", n.to_string()), ("criteria", criteria)],
+            );
             f.because = because;
             out.find(f);
             out.must(

@@ -55,8 +55,16 @@ fn mechanism(lang: Lang, country: &str, m: Mechanism) -> String {
         );
     }
     match m {
-        Mechanism::Dpf => tr(lang, "EU–US Data Privacy Framework (art. 45)", "EU–US Data Privacy Framework (Art. 45)"),
-        Mechanism::Scc => tr(lang, "standardavtalsklausuler (art. 46.2 c)", "standard contractual clauses (Art. 46(2)(c))"),
+        Mechanism::Dpf => tr(
+            lang,
+            "EU–US Data Privacy Framework (art. 45)",
+            "EU–US Data Privacy Framework (Art. 45)",
+        ),
+        Mechanism::Scc => tr(
+            lang,
+            "standardavtalsklausuler (art. 46.2 c)",
+            "standard contractual clauses (Art. 46(2)(c))",
+        ),
         _ => tr(lang, "ingen mekanism angiven", "no mechanism given"),
     }
 }
@@ -80,10 +88,18 @@ fn record_in(
     let controller = match controller {
         Some(c) if !cx.organisation.is_empty() => format!("{c}, {}", cx.organisation),
         Some(c) => c.to_string(),
-        None => tr(lang, "okänd (beslut krävs)", "unknown (a decision is needed)"),
+        None => tr(
+            lang,
+            "okänd (beslut krävs)",
+            "unknown (a decision is needed)",
+        ),
     };
     let dpo = if cx.dpo.trim().is_empty() {
-        tr(lang, "inte angivet i dataskydd.toml", "not stated in dataskydd.toml")
+        tr(
+            lang,
+            "inte angivet i dataskydd.toml",
+            "not stated in dataskydd.toml",
+        )
     } else {
         cx.dpo.clone()
     };
@@ -113,11 +129,23 @@ fn record_in(
     });
     let mut data_subjects = vec![
         tr(lang, "besökare på kontot", "visitors to the account"),
-        tr(lang, "personer som kommenterar eller skickar meddelanden", "people who comment or send messages"),
-        tr(lang, "personer på publicerade bilder", "people in published pictures"),
+        tr(
+            lang,
+            "personer som kommenterar eller skickar meddelanden",
+            "people who comment or send messages",
+        ),
+        tr(
+            lang,
+            "personer på publicerade bilder",
+            "people in published pictures",
+        ),
     ];
     if a.features.audience_children {
-        data_subjects.push(tr(lang, "elever och andra barn", "pupils and other children"));
+        data_subjects.push(tr(
+            lang,
+            "elever och andra barn",
+            "pupils and other children",
+        ));
     }
     let mut data_categories = vec![tr(
         lang,
@@ -128,18 +156,34 @@ fn record_in(
         data_categories.push(tr(lang, "direktmeddelanden", "direct messages"));
     }
     if a.features.insights {
-        data_categories.push(tr(lang, "besöksstatistik (aggregerad)", "visitor statistics (aggregated)"));
+        data_categories.push(tr(
+            lang,
+            "besöksstatistik (aggregerad)",
+            "visitor statistics (aggregated)",
+        ));
     }
     if a.data.sensitive_expected {
-        data_categories.push(tr(lang, "känsliga personuppgifter som kan komma in (art. 9)", "special-category data that may arrive (Art. 9)"));
+        data_categories.push(tr(
+            lang,
+            "känsliga personuppgifter som kan komma in (art. 9)",
+            "special-category data that may arrive (Art. 9)",
+        ));
     }
     if a.data.confidential_expected {
-        data_categories.push(tr(lang, "sekretessbelagda uppgifter som kan komma in (OSL)", "confidential information that may arrive (OSL)"));
+        data_categories.push(tr(
+            lang,
+            "sekretessbelagda uppgifter som kan komma in (OSL)",
+            "confidential information that may arrive (OSL)",
+        ));
     }
     let mut recipients = vec![format!(
         "{}{}",
         p.name,
-        if p.parent.is_empty() { String::new() } else { format!(" ({})", p.parent) }
+        if p.parent.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", p.parent)
+        }
     )];
     recipients.extend(a.tools.iter().map(|t| t.name.clone()));
     recipients.push(tr(
@@ -182,14 +226,34 @@ fn record_in(
         }
     }
     let mut security = vec![match cx.admins {
-        Some(n) if n >= 2 => tr(lang, &format!("{n} namngivna administratörer"), &format!("{n} named administrators")),
-        Some(n) => tr(lang, &format!("{n} administratör(er): färre än två"), &format!("{n} administrator(s): fewer than two")),
-        None => tr(lang, "antalet administratörer är inte registrerat", "the number of administrators is not recorded"),
+        Some(n) if n >= 2 => tr(
+            lang,
+            &format!("{n} namngivna administratörer"),
+            &format!("{n} named administrators"),
+        ),
+        Some(n) => tr(
+            lang,
+            &format!("{n} administratör(er): färre än två"),
+            &format!("{n} administrator(s): fewer than two"),
+        ),
+        None => tr(
+            lang,
+            "antalet administratörer är inte registrerat",
+            "the number of administrators is not recorded",
+        ),
     }];
     if a.features.comments {
         security.push(match a.data.moderation_routine {
-            Some(false) => tr(lang, "ingen dokumenterad modereringsrutin", "no documented moderation routine"),
-            _ => tr(lang, "dokumenterad rutin för tillsyn av kommentarer (1998:112 4 §)", "documented routine for supervising comments (1998:112 4 §)"),
+            Some(false) => tr(
+                lang,
+                "ingen dokumenterad modereringsrutin",
+                "no documented moderation routine",
+            ),
+            _ => tr(
+                lang,
+                "dokumenterad rutin för tillsyn av kommentarer (1998:112 4 §)",
+                "documented routine for supervising comments (1998:112 4 §)",
+            ),
         });
     }
     ProcessingRecord {
@@ -236,7 +300,10 @@ pub fn notice_text(
         h("Dataskyddsombud", "Data protection officer"),
         vec![r.dpo.clone()],
     ));
-    sections.push((h("Ändamål och rättslig grund", "Purposes and legal basis"), r.purposes.clone()));
+    sections.push((
+        h("Ändamål och rättslig grund", "Purposes and legal basis"),
+        r.purposes.clone(),
+    ));
     sections.push((
         h("Allmänna handlingar", "Official documents"),
         vec![h(
@@ -304,7 +371,10 @@ pub fn notice_text(
             )],
         ));
     }
-    let title = h("Så behandlar vi dina personuppgifter", "How we process your personal data");
+    let title = h(
+        "Så behandlar vi dina personuppgifter",
+        "How we process your personal data",
+    );
     let mut s = String::new();
     match format {
         NoticeFormat::Markdown => {

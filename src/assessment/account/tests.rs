@@ -156,7 +156,11 @@ fn a4_page_insights_joint_control_whatever_insights_says() {
         assert!(a.joint_with_platform, "{p}");
         let f = finding(&a, "JOINT-PLATFORM-ARRANGEMENT");
         assert_eq!(f.unsettled, unsettled, "{p}");
-        assert!(f.text.contains("även om ni inte använder statistiken"), "{}", f.text);
+        assert!(
+            f.text.contains("även om ni inte använder statistiken"),
+            "{}",
+            f.text
+        );
         assert!(f.because.contains(&"features.insights".to_string()));
     }
     // X without insights: no joint control from running the account.
@@ -397,7 +401,10 @@ fn a6_unlisted_owner_is_refused_with_the_closest_names() {
         Err(vec!["Socialnämnden".to_string()])
     );
     // An empty list accepts any name (a workspace that has not listed them yet).
-    assert_eq!(Context::default().check_owner("Vilken nämnd som helst"), Ok(()));
+    assert_eq!(
+        Context::default().check_owner("Vilken nämnd som helst"),
+        Ok(())
+    );
 }
 
 #[test]
@@ -406,7 +413,9 @@ fn a5_fewer_than_two_admins_and_unknown_admins() {
     cx.admins = Some(1);
     let a = run_in(&base("facebook_page"), &cx);
     assert!(has(&a, "ADMINS-TOO-FEW") && should(&a, "ADMINS-TOO-FEW"));
-    assert!(finding(&a, "ADMINS-TOO-FEW").sources.contains(&"GDPR art. 32(1)(b)".to_string()));
+    assert!(finding(&a, "ADMINS-TOO-FEW")
+        .sources
+        .contains(&"GDPR art. 32(1)(b)".to_string()));
     cx.admins = None;
     let a = run_in(&base("facebook_page"), &cx);
     assert!(has(&a, "ADMINS-UNKNOWN") && !has(&a, "ADMINS-TOO-FEW"));
@@ -419,26 +428,42 @@ fn a5_fewer_than_two_admins_and_unknown_admins() {
 fn a7_task_basis_unstated_or_quoted() {
     let a = run_in(&base("facebook_page"), &org());
     assert!(has(&a, "PUBLIC-TASK-UNSTATED") && should(&a, "PUBLIC-TASK-UNSTATED"));
-    assert!(finding(&a, "PUBLIC-TASK-UNSTATED").sources.contains(&"GDPR art. 6(3)".to_string()));
+    assert!(finding(&a, "PUBLIC-TASK-UNSTATED")
+        .sources
+        .contains(&"GDPR art. 6(3)".to_string()));
     let a = run_in(
         &(base("facebook_page") + "task_basis = \"Kommunstyrelsens reglemente 3 §\"\n"),
         &org(),
     );
     assert!(!has(&a, "PUBLIC-TASK-UNSTATED"));
-    assert!(a.processing_record.purposes.iter().any(|p| p.contains("Kommunstyrelsens reglemente 3 §")));
+    assert!(a
+        .processing_record
+        .purposes
+        .iter()
+        .any(|p| p.contains("Kommunstyrelsens reglemente 3 §")));
     assert!(a.notice.sv.contains("Kommunstyrelsens reglemente 3 §"));
 }
 
 fn tool_in(country: &str, mechanism: &str) -> String {
-    tool(&format!("dpa = true\ncountry = \"{country}\"\ntransfer_mechanism = \"{mechanism}\"\n"))
+    tool(&format!(
+        "dpa = true\ncountry = \"{country}\"\ntransfer_mechanism = \"{mechanism}\"\n"
+    ))
 }
 
 #[test]
 fn a1_adequate_country_needs_no_mechanism_and_the_record_names_the_decision() {
-    for (c, decision) in [("CH", "2000/518/EC"), ("JP", "(EU) 2019/419"), ("GB", "(EU) 2021/1772")] {
+    for (c, decision) in [
+        ("CH", "2000/518/EC"),
+        ("JP", "(EU) 2019/419"),
+        ("GB", "(EU) 2021/1772"),
+    ] {
         for m in ["none_needed", "none", "scc"] {
             let a = run(&(base("x") + &tool_in(c, m)));
-            assert_eq!(a.tools[0].outcomes, vec!["DPA-OK", "TRANSFER-ADEQUACY"], "{c} {m}");
+            assert_eq!(
+                a.tools[0].outcomes,
+                vec!["DPA-OK", "TRANSFER-ADEQUACY"],
+                "{c} {m}"
+            );
             assert!(!must(&a, "TRANSFER-NO-MECHANISM"));
             let f = finding(&a, "TRANSFER-ADEQUACY");
             assert!(f.text.contains(decision), "{}", f.text);
@@ -453,13 +478,17 @@ fn a1_adequate_country_needs_no_mechanism_and_the_record_names_the_decision() {
     let a = run(&(base("x") + &tool_in("CA", "none_needed")));
     assert!(finding(&a, "TRANSFER-ADEQUACY").text.contains("PIPEDA"));
     // No adequacy relied on: no list named.
-    assert!(run(&(base("x") + &tool_in("SE", "none"))).adequacy.is_none());
+    assert!(run(&(base("x") + &tool_in("SE", "none")))
+        .adequacy
+        .is_none());
 }
 
 #[test]
 fn a2_dpf_only_for_us_organisations() {
     let a = run(&(base("x") + &tool_in("IN", "dpf")));
-    assert!(a.tools[0].outcomes.contains(&"TRANSFER-DPF-WRONG-COUNTRY".to_string()));
+    assert!(a.tools[0]
+        .outcomes
+        .contains(&"TRANSFER-DPF-WRONG-COUNTRY".to_string()));
     assert!(must(&a, "TRANSFER-DPF-WRONG-COUNTRY"));
     assert!(!has(&a, "TRANSFER-DPF"));
     let a = run(&(base("x") + &tool_in("US", "dpf")));
@@ -488,14 +517,23 @@ fn a3_exposure_for_third_countries_and_unknown_providers() {
     assert_eq!(a.exposure, "medium");
     let low = run(&(base("other") + "[features]\ndirect_messages = false\n"));
     assert_eq!(low.exposure, "low");
-    assert!(!finding(&low, "EXPOSURE").text.contains("EES"), "{}", finding(&low, "EXPOSURE").text);
+    assert!(
+        !finding(&low, "EXPOSURE").text.contains("EES"),
+        "{}",
+        finding(&low, "EXPOSURE").text
+    );
     // TikTok cites the DPC's 2025 decision.
     let a = run(&base("tiktok"));
-    assert!(finding(&a, "TRANSFER-CHINA-SCC").sources.iter().any(|s| s.contains("2 maj 2025")));
+    assert!(finding(&a, "TRANSFER-CHINA-SCC")
+        .sources
+        .iter()
+        .any(|s| s.contains("2 maj 2025")));
     // A processor tool storing messages in the US: the technical-storage rule is named.
     let a = run(&(base("blog")
         + "[features]\ndirect_messages = false\n[data]\nsensitive_expected = true\n"
-        + &tool("dpa = true\ncountry = \"US\"\ntransfer_mechanism = \"dpf\"\nstores_messages = true\n")));
+        + &tool(
+            "dpa = true\ncountry = \"US\"\ntransfer_mechanism = \"dpf\"\nstores_messages = true\n",
+        )));
     let f = finding(&a, "OSL-ROJANDE-RISK");
     assert!(f.unsettled && f.sources.contains(&"prop. 2022/23:97".to_string()));
 }
@@ -508,7 +546,9 @@ fn a3_country_codes_are_iso_with_a_suggestion() {
     assert_eq!(e.suggestions, vec!["CA"]);
     let a = answers(&(base("x") + &tool_in("Tyskland", "none")));
     assert_eq!(a.check_countries().unwrap_err().key, "tools[0].country");
-    assert!(answers(&(base("x") + &tool_in("de", "none"))).check_countries().is_ok());
+    assert!(answers(&(base("x") + &tool_in("de", "none")))
+        .check_countries()
+        .is_ok());
 }
 
 #[test]
@@ -518,12 +558,24 @@ fn a8_dpia_screening() {
         + "[features]\naudience_children = true\n[data]\nsensitive_expected = true\n"));
     assert_eq!(a.dpia, "required");
     assert!(has(&a, "DPIA-REQUIRED") && must(&a, "DPIA-REQUIRED"));
-    let names: Vec<&str> = a.dpia_criteria.iter().map(|c| c.criterion.as_str()).collect();
-    assert!(names.contains(&"vulnerable_data_subjects") && names.contains(&"sensitive_data_collected"));
-    assert!(a.dpia_criteria[0].because.contains(&"features.audience_children".to_string()));
-    assert!(finding(&a, "DPIA-REQUIRED").sources.contains(&"GDPR art. 35(1)".to_string()));
+    let names: Vec<&str> = a
+        .dpia_criteria
+        .iter()
+        .map(|c| c.criterion.as_str())
+        .collect();
+    assert!(
+        names.contains(&"vulnerable_data_subjects") && names.contains(&"sensitive_data_collected")
+    );
+    assert!(a.dpia_criteria[0]
+        .because
+        .contains(&"features.audience_children".to_string()));
+    assert!(finding(&a, "DPIA-REQUIRED")
+        .sources
+        .contains(&"GDPR art. 35(1)".to_string()));
     // One criterion → consider.
-    let a = run(&(base("facebook_page") + "[features]\npaid_targeting = true\ndirect_messages = false\n"));
+    let a =
+        run(&(base("facebook_page")
+            + "[features]\npaid_targeting = true\ndirect_messages = false\n"));
     assert_eq!(a.dpia, "consider");
     assert!(has(&a, "DPIA-CONSIDER") && should(&a, "DPIA-CONSIDER"));
     // Sensitive data expected but no channel that collects it: not a criterion.
@@ -539,12 +591,20 @@ fn a9_processing_record_and_notice() {
     let r = &a.processing_record;
     assert!(r.controller.contains("Kommunstyrelsen") && r.controller.contains("Nyköpings kommun"));
     assert!(r.dpo.contains("dso@nykoping.example"));
-    assert_eq!(r.retention.as_deref(), Some("Gallras efter två år enligt dokumenthanteringsplanen."));
-    assert!(r.transfers.iter().any(|t| t.recipient == "T" && t.country == "US"));
+    assert_eq!(
+        r.retention.as_deref(),
+        Some("Gallras efter två år enligt dokumenthanteringsplanen.")
+    );
+    assert!(r
+        .transfers
+        .iter()
+        .any(|t| t.recipient == "T" && t.country == "US"));
     assert!(r.recipients.iter().any(|x| x.contains("Facebook")));
     assert!(!has(&a, "RETENTION-UNSTATED"));
     for text in [&a.notice.sv, &a.notice.en] {
-        assert!(text.contains("Kommunstyrelsen") && text.contains("IMY") && text.contains("1998:112"));
+        assert!(
+            text.contains("Kommunstyrelsen") && text.contains("IMY") && text.contains("1998:112")
+        );
         assert!(text.contains("Meta Page Insights Controller Addendum"));
     }
     assert!(a.notice.sv.contains("allmän handling"));
@@ -555,6 +615,13 @@ fn a9_processing_record_and_notice() {
     let a = run_in(&base("facebook_page"), &cx);
     assert!(has(&a, "RETENTION-UNSTATED") && should(&a, "RETENTION-UNSTATED"));
     assert!(a.processing_record.retention.is_none());
-    let txt = notice_text(&answers(&base("facebook_page")), &org(), Some("Kommunstyrelsen"), &a.platform, Lang::En, NoticeFormat::Text);
+    let txt = notice_text(
+        &answers(&base("facebook_page")),
+        &org(),
+        Some("Kommunstyrelsen"),
+        &a.platform,
+        Lang::En,
+        NoticeFormat::Text,
+    );
     assert!(!txt.contains("##") && txt.contains("How we process your personal data"));
 }
