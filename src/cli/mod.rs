@@ -42,6 +42,10 @@ pub struct Cli {
     /// Language of questions, messages and documents
     #[arg(long, global = true, value_name = "sv|en", default_value = "sv")]
     pub lang: Lang,
+    /// Write to a workspace on a network drive (NFS, SMB) anyway; each write then re-checks
+    /// the whole chain it appends to (file locks may be ignored there: prefer `serve`)
+    #[arg(long, global = true)]
+    pub allow_network_fs: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -119,6 +123,7 @@ pub fn main() -> i32 {
         }
     };
     i18n::set(cli.lang);
+    crate::ledger::files::allow_network_fs(cli.allow_network_fs);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
