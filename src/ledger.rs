@@ -598,6 +598,48 @@ impl Ledger {
         }
     }
 
+    /// Holds a shared lock on the register until the returned file is dropped: writers
+    /// wait, readers do not. For a decision that reads this register and records itself in
+    /// another (the photo decision: consents, then `publications.csv`).
+    pub fn hold_shared(&self) -> Result<Option<File>> {
+        match files::open_read(&self.path) {
+            Ok(f) => {
+                f.lock_shared().at(&self.path)?;
+                Ok(Some(f))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(files::open_error(&self.path, e)),
+        }
+    }
+
+    /// Signs the current state of a register that has rows but no checkpoint yet (an old
+    /// register, from before checkpoints), after checking its whole chain. Returns false
+    /// when it already has checkpoints (nothing to do).
+    pub fn anchor_existing(&self) -> Result<bool> {
+        if !self.chained || !self.path.exists() {
+            return Ok(false);
+        }
+        files::check_local(&self.path)?;
+        let file = self.open_locked()?;
+        if read_journal(&self.path)?.is_some() || self.checkpoint_tail()?.last.is_some() {
+            return Ok(false);
+        }
+        let Some(a) = anchor::anchor_for(&self.path) else {
+            return Ok(false);
+        };
+        let mut f = &file;
+        let len = f.seek(SeekFrom::End(0)).at(&self.path)?;
+        f.seek(SeekFrom::Start(0)).at(&self.path)?;
+        let w = walk(&file, &self.walk_opts(len, None), |_, _| Ok(()))?;
+        if w.unchained || w.rows == 0 {
+            return Ok(false);
+        }
+        let cps = anchor::read_tail(&self.path)?;
+        let cp = Checkpoint::make(a.as_ref(), &self.path, w.end, &w.head)?;
+        anchor::append(&self.path, cps.complete_len, &cp)?;
+        Ok(true)
+    }
+
     /// Reads every row, checking the header, each row's column count and the chain.
     ///
     /// A torn last line (no newline) is left out: it is not a row yet.

@@ -328,7 +328,7 @@ pub fn check_export_target(ws: &Workspace, target: &Path, force: bool) -> Result
         let is_own = own
             .iter()
             .any(|o| first == *o || first.starts_with(&format!("{o}.")))
-            || (in_root && (first.ends_with(".csv") || first.starts_with('.')));
+            || (in_root && t_abs.exists() && (first.ends_with(".csv") || first.starts_with('.')));
         if is_own {
             return Err(Error::Usage(t(
                 &format!(

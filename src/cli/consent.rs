@@ -302,7 +302,14 @@ struct PendingReceipt {
 impl PendingReceipt {
     fn finish(&self) -> std::io::Result<PathBuf> {
         // A hard link never replaces an existing receipt; then the temp name goes.
-        std::fs::hard_link(&self.tmp, &self.path)?;
+        match std::fs::hard_link(&self.tmp, &self.path) {
+            Ok(()) => {}
+            // Put in place already (by a recovery that saw it): the same bytes are fine.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    && std::fs::read(&self.tmp).ok() == std::fs::read(&self.path).ok() => {}
+            Err(e) => return Err(e),
+        }
         std::fs::remove_file(&self.tmp)?;
         let _ = crate::ledger::files::sync_dir(&crate::ledger::files::parent(&self.path));
         Ok(self.path.clone())
@@ -339,6 +346,11 @@ fn recover_receipts(reg: &Register, dir: &std::path::Path) {
             .and_then(|m| m.elapsed().ok())
             .map(|d| d.as_secs())
             .unwrap_or(0);
+        // Only receipts older than a minute: a concurrent `consent add` may be between
+        // its receipt and its row, or its row and the receipt's name, right now.
+        if age <= 60 {
+            continue;
+        }
         match reg.find(id) {
             Ok(Some(_)) => {
                 let p = PendingReceipt {
@@ -355,9 +367,7 @@ fn recover_receipts(reg: &Register, dir: &std::path::Path) {
                     );
                 }
             }
-            // Only receipts older than a minute: a concurrent `consent add` may be between
-            // its receipt and its row right now.
-            Ok(None) if age > 60 => {
+            Ok(None) => {
                 let _ = std::fs::remove_file(&tmp);
             }
             _ => {}
@@ -1164,6 +1174,8 @@ fn verify(reg: &Register, a: VerifyArgs) -> Result<i32> {
             "rows": r.rows,
             "torn_bytes": r.torn_bytes,
             "last_hash": r.last_hash,
+            "checkpoints": r.checkpoints,
+            "last_checkpoint_at": r.last_checkpoint_at,
             "valid": true,
         }));
     } else {

@@ -24,6 +24,7 @@ mod rerun;
 mod rerun_more;
 mod usage_error;
 mod verify;
+mod verify_registers;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -95,6 +96,8 @@ pub enum Command {
     Keys(keys::Command),
     /// Check the embedded signature of a PDF record
     Verify(verify::VerifyArgs),
+    /// Check every register: hash chains, signed checkpoints, nothing added after them (exit 1 naming the line)
+    VerifyRegisters(verify_registers::Args),
     /// Re-evaluate a signed record's embedded answers with today's rules
     Rerun(rerun::Args),
     /// Build a complete example workspace from the three municipalities in the sources
@@ -162,6 +165,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Consent(c) => consent::run(&ctx, c),
         Command::Keys(c) => keys::run(&ctx, c),
         Command::Verify(a) => verify::run_verify(&ctx, a),
+        Command::VerifyRegisters(a) => verify_registers::run(&ctx, a),
         Command::Rerun(a) => rerun::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
     }

@@ -117,6 +117,11 @@ pub fn decide_and_record(
 ) -> Result<Done> {
     let typed: PhotoAnswers = serde_json::from_value(answers.clone())
         .map_err(|e| Error::input(e.to_string()).in_file(answers_file))?;
+    // Held from the consent look-up to the publication row: no withdrawal slips between
+    // the decision and its record (a withdrawal waits, then lists this publication).
+    let _consents = consents::Register::at(ws.consents_csv())
+        .ledger
+        .hold_shared()?;
     let channels = consents::known_channels(&ws.accounts_csv())?;
     if !channels.contains(&typed.channel) {
         return Err(Error::input(t(

@@ -838,39 +838,13 @@ fn not_allowed(v: &str, allowed: &[&str]) -> String {
     )
 }
 
-/// The account ids in `accounts.csv` (the channels a consent may name).
+/// The account ids in `accounts.csv` (the channels a consent may name), read verified.
 pub fn known_channels(accounts_csv: &Path) -> Result<HashSet<String>> {
     let mut out = HashSet::new();
-    let mut rdr = match csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(accounts_csv)
-    {
-        Ok(r) => r,
-        Err(e) => {
-            if let csv::ErrorKind::Io(io) = e.kind() {
-                if io.kind() == std::io::ErrorKind::NotFound {
-                    return Ok(out);
-                }
-            }
-            return Err(Error::input(e.to_string()).in_file(accounts_csv));
-        }
-    };
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::input(e.to_string()).in_file(accounts_csv))?
-        .clone();
-    let Some(col) = headers
-        .iter()
-        .position(|h| crate::ledger::strip_bom(h.as_bytes()) == b"id")
-    else {
-        return Ok(out);
-    };
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::input(e.to_string()).in_file(accounts_csv))?;
-        if let Some(id) = rec.get(col) {
-            out.insert(id.to_string());
-        }
-    }
+    crate::registers::accounts::ledger(accounts_csv).for_each_fields(|_, f| {
+        out.insert(f.str(0).to_string());
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -26,6 +26,51 @@ pub fn create_all(ws: &Workspace) -> Result<()> {
     Ok(())
 }
 
+/// Every register of the workspace: the known ones, and any other CSV file in its folder
+/// whose header ends in `prev_hash,hash` (the registers other commands keep), read with
+/// the columns its header names.
+pub fn all_ledgers(ws: &Workspace) -> Result<Vec<crate::ledger::Ledger>> {
+    let mut out = vec![
+        accounts::ledger(&ws.accounts_csv()),
+        consents::Register::at(ws.consents_csv()).ledger,
+        publications::Register::at(ws.publications_csv()).ledger,
+        breaches::BreachLog::at(ws).ledger,
+        assessments::ledger(&ws.path("assessments.csv")),
+    ];
+    let known: Vec<PathBuf> = out.iter().map(|l| l.path.clone()).collect();
+    let mut others: Vec<PathBuf> = std::fs::read_dir(&ws.root)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "csv") && !known.contains(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    others.sort();
+    for p in others {
+        let Ok(f) = crate::ledger::files::open_read(&p) else {
+            continue;
+        };
+        let mut line = Vec::new();
+        use std::io::{BufRead, Read};
+        let _ = std::io::BufReader::new(f.take(1 << 16)).read_until(b'\n', &mut line);
+        let Ok(mut names) = crate::ledger::decode_row(crate::ledger::strip_bom(
+            line.strip_suffix(b"\n").unwrap_or(&line),
+        )) else {
+            continue;
+        };
+        if names.len() >= 3
+            && names[names.len() - 2] == crate::ledger::PREV_HASH
+            && names[names.len() - 1] == crate::ledger::HASH
+        {
+            names.truncate(names.len() - 2);
+            let cols: Vec<&str> = names.iter().map(String::as_str).collect();
+            out.push(crate::ledger::Ledger::new(&p, &cols, true));
+        }
+    }
+    Ok(out)
+}
+
 /// The workspace's checkpoint anchor: signs with the workspace key (`[signing] key`, by
 /// default `keys/signer.key`), trusts the certificates in `keys/` and the configured one.
 /// The key is loaded on the first signature, so commands that only read never touch it.
