@@ -130,6 +130,11 @@ pub fn decide_and_record(
         }
         return Err(e);
     }
+    // Held from the consent look-up to the publication row: no withdrawal slips between
+    // the decision and its record (a withdrawal waits, then lists this publication).
+    let _consents = consents::Register::at(ws.consents_csv())
+        .ledger
+        .hold_shared()?;
     let channels = consents::known_channels(&ws.accounts_csv())?;
     if !channels.contains(&typed.channel) {
         return Err(Error::input(t(
