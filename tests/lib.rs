@@ -2,6 +2,7 @@
 //! (one module per area; `test` is the builder they share).
 
 mod account;
+mod archive;
 mod assess;
 mod breach;
 mod consent;

@@ -10,13 +10,26 @@ use crate::test::{tool, Workspace};
 
 const CHECKER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/pdfa_check.py");
 
+/// The Python with pikepdf and eark-validator: `TOOLS_PYTHON`, else the venv `.ci/run`
+/// makes. Missing, the test fails with how to install it.
+pub fn tools_python() -> String {
+    let py =
+        std::env::var("TOOLS_PYTHON").unwrap_or_else(|_| "/opt/dataskydd-tools/bin/python".into());
+    assert!(
+        Path::new(&py).exists(),
+        "{py} is missing: python3 -m venv /opt/dataskydd-tools && /opt/dataskydd-tools/bin/pip \
+         install pikepdf==10.17.0 eark-validator==1.1.3 (or set TOOLS_PYTHON)"
+    );
+    py
+}
+
 /// Runs the PDF/A checker on `files`; a missing pikepdf fails the test with how to install.
 pub fn pdfa_check(files: &[PathBuf]) {
     assert!(!files.is_empty(), "no PDFs to check");
     let mut args = vec![CHECKER.to_string()];
     args.extend(files.iter().map(|p| p.to_str().unwrap().to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = tool("python3", &args);
+    let out = tool(&tools_python(), &args);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(
@@ -215,7 +228,7 @@ fn the_checker_catches_what_breaks_pdfa() {
         bad[at..at + from.len()].copy_from_slice(to);
         let p = ws.file("broken.pdf");
         std::fs::write(&p, &bad).unwrap();
-        let out = tool("python3", &[CHECKER, p.to_str().unwrap()]);
+        let out = tool(&tools_python(), &[CHECKER, p.to_str().unwrap()]);
         let text = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(1), "{why}: {text}");
         assert!(text.contains(why), "{why}: {text}");

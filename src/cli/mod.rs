@@ -10,6 +10,7 @@ use crate::i18n::{self, Lang};
 use crate::workspace::Workspace;
 
 mod account;
+mod archive;
 mod assess;
 mod assess_all;
 mod breach;
@@ -95,6 +96,14 @@ pub enum Command {
     Rerun(rerun::Args),
     /// Build a complete example workspace from the three municipalities in the sources
     Demo(demo::Args),
+    /// E-archive packages (FGS Paketstruktur 2.0 / E-ARK SIP): export a year, verify one
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd archive export --year 2026 --out arkiv-2026\n  \
+                      dataskydd archive verify arkiv-2026"
+    )]
+    Archive(archive::Command),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -159,6 +168,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Verify(a) => verify::run_verify(&ctx, a),
         Command::Rerun(a) => rerun::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
+        Command::Archive(c) => archive::run(&ctx, c),
     }
 }
 
