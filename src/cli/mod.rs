@@ -13,6 +13,7 @@ mod account;
 mod assess;
 mod assess_all;
 mod breach;
+pub mod choices;
 mod consent;
 mod demo;
 mod demo_photo;
