@@ -14,6 +14,7 @@ mod archive;
 mod assess;
 mod assess_all;
 mod breach;
+pub mod choices;
 mod consent;
 mod demo;
 mod demo_photo;
