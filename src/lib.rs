@@ -16,6 +16,7 @@ pub mod error;
 pub mod finding;
 pub mod i18n;
 pub mod ledger;
+pub mod lifecycle;
 pub mod questionnaire;
 pub mod record;
 pub mod registers;

@@ -20,6 +20,9 @@ pub struct Config {
     pub policy: Policy,
     #[serde(default)]
     pub signing: Signing,
+    /// Review interval, action deadlines and the decision rule of the account's life.
+    #[serde(default)]
+    pub account_life: crate::lifecycle::Settings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -10,6 +10,8 @@ use crate::i18n::{self, Lang};
 use crate::workspace::Workspace;
 
 mod account;
+mod account_life;
+mod action;
 mod assess;
 mod assess_all;
 mod breach;
@@ -20,6 +22,7 @@ mod init;
 pub mod keys;
 mod labels;
 pub mod photo;
+mod report;
 mod rerun;
 mod rerun_more;
 mod usage_error;
@@ -62,6 +65,11 @@ pub enum Command {
     Account(account::Command),
     /// Assess an account: controller, processors, transfers, CLOUD Act exposure
     Assess(assess::Args),
+    /// The actions assessments found: list, done, assign
+    #[command(subcommand)]
+    Action(action::Command),
+    /// The annual report: one signed PDF per committee and one for the organisation, and a CSV
+    Report(report::Args),
     /// May this photo or film be published? Checks consents and local policy
     Photo(photo::Args),
     /// Is a removed post or comment a personal data breach? Must IMY be told, by when?
@@ -152,6 +160,8 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Init(a) => init::run(&ctx, a),
         Command::Account(c) => account::run(&ctx, c),
         Command::Assess(a) => assess::run(&ctx, a),
+        Command::Action(c) => action::run(&ctx, c),
+        Command::Report(a) => report::run(&ctx, a),
         Command::Photo(a) => photo::run(&ctx, a),
         Command::Breach(a) => breach::run(&ctx, a),
         Command::Consent(c) => consent::run(&ctx, c),
