@@ -37,7 +37,8 @@ pub struct Figures {
     /// Applications received in the year.
     pub applications: usize,
     pub assessments_done: usize,
-    /// Followed-up accounts whose review date had passed at the report's date.
+    /// Followed-up accounts never assessed, or whose review date had passed at the report's
+    /// date.
     pub assessments_overdue: usize,
     pub exposure_high: usize,
     pub exposure_medium: usize,
@@ -107,7 +108,8 @@ pub fn figures(i: &Inputs, year: i32, committee: Option<&str>) -> Figures {
             f.applications += 1;
         }
         if s.status(&a.id).followed_up() {
-            if s.review_date(a) < on {
+            // Never assessed counts as overdue, as in `account list --overdue`.
+            if s.last_assessed(&a.id).is_none() || s.review_date(a) < on {
                 f.assessments_overdue += 1;
             }
             match s

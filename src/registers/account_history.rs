@@ -80,9 +80,14 @@ pub fn append(path: &Path, change: &Change) -> Result<()> {
 }
 
 /// Every change, oldest first. A row this version cannot read is an error naming its line.
+///
+/// The chain is verified first: a status is never read from a register that was changed
+/// (exit 1 naming the first line that fails).
 pub fn read_all(path: &Path) -> Result<Vec<Change>> {
+    let l = ledger(path);
+    l.verify()?;
     let mut out = Vec::new();
-    for r in ledger(path).read()? {
+    for r in l.read()? {
         let f = &r.fields;
         let bad = |field: &str, v: &str| {
             Error::input(t(

@@ -110,9 +110,13 @@ pub fn append(path: &Path, rows: &[Row]) -> Result<()> {
     Ok(())
 }
 
+///
+/// The chain is verified first (exit 1 naming the first line that fails).
 pub fn read_all(path: &Path) -> Result<Vec<Row>> {
+    let l = ledger(path);
+    l.verify()?;
     let mut out = Vec::new();
-    for r in ledger(path).read()? {
+    for r in l.read()? {
         let f = r.fields;
         let event = Event::parse(&f[2]).ok_or_else(|| {
             Error::input(t(
