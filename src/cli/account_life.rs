@@ -219,7 +219,7 @@ fn signer_name(ws: &Workspace) -> String {
         .unwrap_or_default()
 }
 
-fn apply(
+pub(super) fn apply(
     ws: &Workspace,
     id: &str,
     file: Option<PathBuf>,
@@ -384,7 +384,7 @@ fn check_owner(ws: &Workspace, owner: &str, text: &str, path: &std::path::Path) 
 }
 
 #[allow(clippy::too_many_arguments)]
-fn decide(
+pub(super) fn decide(
     ws: &Workspace,
     id: &str,
     verdict: Verdict,
@@ -528,7 +528,7 @@ fn decide(
     Ok(0)
 }
 
-fn close(
+pub(super) fn close(
     ws: &Workspace,
     id: &str,
     file: Option<PathBuf>,
@@ -655,7 +655,7 @@ fn parse_within(s: &str) -> Result<u32> {
         })
 }
 
-fn due(
+pub(super) fn due(
     ws: &Workspace,
     within: Option<&str>,
     ics: Option<PathBuf>,

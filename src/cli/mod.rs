@@ -17,6 +17,7 @@ mod assess_all;
 mod breach;
 mod consent;
 mod demo;
+mod demo_life;
 mod demo_photo;
 mod init;
 pub mod keys;
