@@ -54,20 +54,28 @@ pub struct Cli {
 pub enum Command {
     /// Create a workspace: dataskydd.toml, empty registers and a signing key
     Init(init::Args),
-    /// The account register: add, import, list, show
+    /// The account register and each account's life: add, import, list, show, apply, decide, due, close
     #[command(
         subcommand,
         after_help = "Exempel / examples:\n  \
                       dataskydd account add nykoping-fb --platform facebook_page --owner Kommunstyrelsen\n  \
                       dataskydd account import konton.csv\n  \
                       dataskydd account list --overdue --json\n  \
-                      dataskydd account show nykoping-fb"
+                      dataskydd account show nykoping-fb\n  \
+                      dataskydd account apply runbacka-ig\n  \
+                      dataskydd account due --within 30d --ics uppfoljning.ics"
     )]
     Account(account::Command),
     /// Assess an account: controller, processors, transfers, CLOUD Act exposure
     Assess(assess::Args),
     /// The actions assessments found: list, done, assign
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd action list --open\n  \
+                      dataskydd action done a-0003 --note \"Biträdesavtal undertecknat\"\n  \
+                      dataskydd action assign a-0003 --to \"Omar Haddad\""
+    )]
     Action(action::Command),
     /// The annual report: one signed PDF per committee and one for the organisation, and a CSV
     Report(report::Args),
