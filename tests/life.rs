@@ -904,3 +904,33 @@ fn annual_report_figures_match_the_registers() {
         .code(2)
         .stderr_has("--committee");
 }
+
+#[test]
+fn application_and_closing_records_rerun_unchanged() {
+    let ws = school();
+    let out = apply(&ws, "runbacka-ig", APPLICATION).ok().json();
+    let rerun = ws
+        .run(&["rerun", out["record"].as_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    assert_eq!(rerun["kind"], "account_application", "{rerun}");
+    assert_eq!(rerun["unchanged"], true, "{rerun}");
+    approve(&ws, "runbacka-ig").ok();
+    ws.write("c.toml", CLOSING);
+    let out = ws
+        .run(&[
+            "account",
+            "close",
+            "runbacka-ig",
+            "--answers",
+            "c.toml",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let rerun = ws
+        .run(&["rerun", out["record"].as_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    assert_eq!(rerun["unchanged"], true, "{rerun}");
+}
