@@ -216,7 +216,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                     .in_file(&path)
                     .field("id")
                 })?;
-            let life = super::account_life::show_life(&ws, &id)?;
+            let life = crate::lifecycle::steps::show_life(&ws, &id)?;
             if json {
                 let mut v = serde_json::to_value(&r).expect("serialises");
                 if let (Some(o), Some(l)) = (v.as_object_mut(), life.as_object()) {

@@ -20,6 +20,7 @@ pub mod history;
 pub mod hooks;
 pub mod ical;
 pub mod report;
+pub mod steps;
 
 use serde::{Deserialize, Serialize};
 
