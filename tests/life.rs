@@ -934,3 +934,128 @@ fn application_and_closing_records_rerun_unchanged() {
         .json();
     assert_eq!(rerun["unchanged"], true, "{rerun}");
 }
+
+#[test]
+fn parallel_decisions_on_one_application_record_one() {
+    let ws = Workspace::new();
+    apply(
+        &ws,
+        "ks-ig",
+        &APPLICATION.replace("Barn- och utbildningsnämnden", "Kommunstyrelsen"),
+    )
+    .ok();
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let dir = ws.path().to_path_buf();
+            std::thread::spawn(move || {
+                std::process::Command::new(BIN)
+                    .args([
+                        "account",
+                        "decide",
+                        "ks-ig",
+                        "--reason",
+                        &format!("beslut {i}"),
+                    ])
+                    .arg(if i % 2 == 0 { "--approve" } else { "--reject" })
+                    .current_dir(dir)
+                    .env("DATASKYDD_NOW", NOW)
+                    .output()
+                    .unwrap()
+                    .status
+                    .code()
+            })
+        })
+        .collect();
+    let codes: Vec<Option<i32>> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == Some(0)).count(),
+        1,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == Some(2)).count(),
+        7,
+        "{codes:?}"
+    );
+    let decided = rows(&ws, "account_history.csv")
+        .iter()
+        .filter(|r| r[2] == "approved" || r[2] == "rejected")
+        .count();
+    assert_eq!(decided, 1);
+}
+
+#[test]
+fn records_in_english_with_lang_en() {
+    let ws = Workspace::new();
+    let text = APPLICATION.replace("Barn- och utbildningsnämnden", "Kommunstyrelsen");
+    ws.write("a.toml", &text);
+    let pdf_text =
+        |p: &str| String::from_utf8_lossy(&tool("pdftotext", &[p, "-"]).stdout).into_owned();
+    let out = ws
+        .run(&[
+            "--lang",
+            "en",
+            "account",
+            "apply",
+            "ks-ig",
+            "--answers",
+            "a.toml",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let t = pdf_text(out["record"].as_str().unwrap());
+    assert!(
+        t.contains("Application for a new social media account") && t.contains("Measurable goals"),
+        "{t}"
+    );
+    let out = ws
+        .run(&[
+            "--lang",
+            "en",
+            "account",
+            "decide",
+            "ks-ig",
+            "--approve",
+            "--reason",
+            "Fine",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let t = pdf_text(out["record"].as_str().unwrap());
+    assert!(
+        t.contains("Decision on a social media account") && t.contains("register data"),
+        "{t}"
+    );
+    ws.write("c.toml", CLOSING);
+    let out = ws
+        .run(&[
+            "--lang",
+            "en",
+            "account",
+            "close",
+            "ks-ig",
+            "--answers",
+            "c.toml",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let t = pdf_text(out["record"].as_str().unwrap());
+    assert!(
+        t.contains("Closing a social media account") && t.contains("Checklist"),
+        "{t}"
+    );
+    let out = ws
+        .run(&["--lang", "en", "report", "--year", "2026", "--json"])
+        .ok()
+        .json();
+    let t = pdf_text(out["reports"][0].as_str().unwrap());
+    assert!(
+        t.contains("Annual report 2026") && t.contains("Exposure"),
+        "{t}"
+    );
+    let csv = std::fs::read(ws.path().join(out["csv"].as_str().unwrap())).unwrap();
+    assert!(String::from_utf8_lossy(&csv[3..]).starts_with("year;committee;figure;label;value\r\n"));
+}

@@ -60,6 +60,8 @@ fn check_text(v: &str, field: &str) -> Result<()> {
 pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
     let ws = ctx.workspace()?;
     let path = ws.path(crate::registers::actions::FILE);
+    // Held from reading an action's state to appending its change.
+    let _lock = crate::registers::account_history::lock(&ws.root)?;
     let s = Snapshot::read(&ws)?;
     let by = super::keys::cached_signer(&ws)
         .map(|x| x.name().to_string())

@@ -23,6 +23,7 @@ pub fn after_assessments(ws: &Workspace, done: &[Assessed]) -> Result<Vec<(Strin
     if done.is_empty() {
         return Ok(Vec::new());
     }
+    let _lock = crate::registers::account_history::lock(&ws.root)?;
     let s = Snapshot::read(ws)?;
     let now = crate::clock::now();
     let at = now.to_rfc3339();

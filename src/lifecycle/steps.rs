@@ -93,6 +93,12 @@ pub fn apply(
     save_answers: bool,
     out_dir: &Path,
 ) -> Result<(Application, Value, Option<PathBuf>)> {
+    // A dry run writes no file at all, not even the lock.
+    let _lock = if dry_run {
+        None
+    } else {
+        Some(crate::registers::account_history::lock(&ws.root)?)
+    };
     check_new_id(ws, id)?;
     let q = Questionnaire::load("application")?;
     let (text, path) = (text.to_string(), path.to_path_buf());
@@ -226,6 +232,7 @@ pub fn decide(
     signers: &[Arc<Signer>],
     out_dir: &Path,
 ) -> Result<(Decision, Value, PathBuf)> {
+    let _lock = crate::registers::account_history::lock(&ws.root)?;
     let account = find_account(ws, id)?;
     let h = Histories::read(ws)?;
     history::check_transition(id, h.status(id), verdict.status())
@@ -340,6 +347,7 @@ pub fn close(
     save_answers: bool,
     out_dir: &Path,
 ) -> Result<(Closing, Value, PathBuf)> {
+    let _lock = crate::registers::account_history::lock(&ws.root)?;
     let account = check_closable(ws, id)?;
     let q = Questionnaire::load("closing")?;
     let (text, path) = (text.to_string(), path.to_path_buf());

@@ -123,3 +123,23 @@ pub fn read_all(path: &Path) -> Result<Vec<Change>> {
     }
     Ok(out)
 }
+
+/// Takes the account life's lock (`.account_history.csv.lock`): held from the look-up of an
+/// account's status (or an action's state) to the fsync of the row that changes it, so two
+/// people deciding, closing or marking the same thing at once never both succeed. Released
+/// when the returned file is dropped. (The ledger's own lock covers one append; this covers
+/// the check before it — replace with the ledger's look-up-then-append API when it lands.)
+pub fn lock(ws_root: &Path) -> Result<std::fs::File> {
+    use crate::error::IoContext;
+    let path = ws_root.join(format!(".{FILE}.lock"));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let f = opts.open(&path).at(&path)?;
+    f.lock().at(&path)?;
+    Ok(f)
+}
