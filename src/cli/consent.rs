@@ -288,7 +288,7 @@ fn consent_json(c: &Consent, today: NaiveDate) -> serde_json::Value {
     v
 }
 
-fn write_receipt(ws: &Workspace, c: &Consent, out: &std::path::Path) -> Result<PathBuf> {
+pub fn write_receipt(ws: &Workspace, c: &Consent, out: &std::path::Path) -> Result<PathBuf> {
     let data = json!({
         "organisation": ws.config.organisation.name,
         "consent": c,

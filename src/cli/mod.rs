@@ -9,20 +9,22 @@ use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
 use crate::workspace::Workspace;
 
-mod account;
-mod assess;
+pub mod account;
+pub mod assess;
 mod assess_all;
-mod breach;
-mod consent;
+pub mod breach;
+pub mod consent;
 mod demo;
 mod demo_photo;
 mod init;
 pub mod keys;
-mod labels;
+pub mod labels;
 pub mod photo;
 mod rerun;
 mod rerun_more;
+mod serve;
 mod usage_error;
+mod user;
 mod verify;
 
 #[derive(Parser, Debug)]
@@ -95,6 +97,19 @@ pub enum Command {
     Rerun(rerun::Args),
     /// Build a complete example workspace from the three municipalities in the sources
     Demo(demo::Args),
+    /// Serve the questionnaires, registers and records in a browser (http://127.0.0.1:8450/)
+    #[command(after_help = "Exempel / examples:\n  dataskydd serve\n  \
+                            dataskydd serve --listen 0.0.0.0:8450   (kräver användare / needs users)")]
+    Serve(serve::Args),
+    /// The web server's users: add, list
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd user add \"Anna Rektor\" --role rektor --accounts sollentuna-skola-ig\n  \
+                      printf '%s' \"$LOSEN\" | dataskydd user add dso --role dpo --password-stdin\n  \
+                      dataskydd user list"
+    )]
+    User(user::Command),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -159,6 +174,8 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Verify(a) => verify::run_verify(&ctx, a),
         Command::Rerun(a) => rerun::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
+        Command::Serve(a) => serve::run(&ctx, a),
+        Command::User(c) => user::run(&ctx, c),
     }
 }
 
