@@ -14,3 +14,4 @@ mod records;
 mod robustness;
 mod signing;
 mod test;
+mod web;

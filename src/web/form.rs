@@ -325,11 +325,22 @@ pub fn view(
             errors,
         ));
     }
-    let errors = errors
-        .iter()
-        .map(|(name, message)| ErrorLink {
+    // The summary lists the errors in the order of the fields on the page.
+    let mut order: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    if let Some(g) = &group {
+        order.extend(
+            g.entries
+                .iter()
+                .flat_map(|e| e.fields.iter().map(|f| f.name.as_str())),
+        );
+    }
+    let mut names: Vec<&String> = errors.keys().collect();
+    names.sort_by_key(|n| order.iter().position(|o| o == n).unwrap_or(usize::MAX));
+    let errors = names
+        .into_iter()
+        .map(|name| ErrorLink {
             id: field_id(name),
-            message: message.clone(),
+            message: errors[name].clone(),
         })
         .collect();
     View {
@@ -525,7 +536,7 @@ fn json_to_toml(v: &Value) -> Option<toml::Value> {
 
 /// The questionnaire with every question outside `keep` optional and without defaults, so
 /// answers given so far validate while later sections are still open.
-fn relaxed(q: &Questionnaire, keep: &[String]) -> Questionnaire {
+fn relaxed(q: &Questionnaire, keep: &[String], shown: &[String]) -> Questionnaire {
     let mut r = q.clone();
     for question in &mut r.questions {
         let head = question
@@ -534,8 +545,19 @@ fn relaxed(q: &Questionnaire, keep: &[String]) -> Questionnaire {
             .next()
             .unwrap_or_default()
             .to_string();
-        let kept = keep.contains(&question.key) || keep.contains(&head);
-        if !kept {
+        // A question is required here only if it was on the page: one that a just-given
+        // answer made applicable is asked next (with its default), not reported missing.
+        let on_page = if keep.contains(&question.key) {
+            shown.contains(&question.key)
+        } else if keep.contains(&head) {
+            let leaf = format!("].{}", question.leaf());
+            shown
+                .iter()
+                .any(|n| n.starts_with(&format!("{head}[")) && n.ends_with(&leaf))
+        } else {
+            false
+        };
+        if !on_page {
             question.optional = true;
         }
         question.default = None;
@@ -550,9 +572,10 @@ pub fn check(
     q: &Questionnaire,
     index: usize,
     merged: &Value,
+    shown: &[String],
 ) -> Result<Value, BTreeMap<String, String>> {
     let keep = sections(q)[index].keys.clone();
-    let r = relaxed(q, &keep);
+    let r = relaxed(q, &keep, shown);
     let mut candidate = merged.clone();
     let mut errors = BTreeMap::new();
     let label = Path::new("formulär");
@@ -715,7 +738,8 @@ mod tests {
             ("people[0].age".into(), "tio".into()),
         ]);
         let merged = merge(&q, group, &answers, &p);
-        let errors = check(&q, group, &merged).unwrap_err();
+        let shown: Vec<String> = p.keys().cloned().collect();
+        let errors = check(&q, group, &merged, &shown).unwrap_err();
         let msg = errors.get("people[0].age").expect("age named");
         assert!(msg.contains("heltal"), "{msg}");
     }

@@ -1430,7 +1430,8 @@ async fn section_post(
                 return section_page(&app, &me, &flow, &q, n, &merged, &BTreeMap::new(), None);
             }
         }
-        match form::check(&q, n, &merged) {
+        let shown = all_of(&pairs, "_shown");
+        match form::check(&q, n, &merged, &shown) {
             Err(errors) => section_page(&app, &me, &flow, &q, n, &merged, &errors, None),
             Ok(valid) => {
                 if let Err(e) = flow.save(&app, &me, &valid) {
