@@ -589,6 +589,9 @@ fn principal_and_dpo_in_a_real_browser() {
         let record = shots.join("assessment.pdf");
         b.download("a[download]", &record).await;
         pdfsig_valid(&record);
+        // Signed with the DPO's own key, not the workspace's.
+        let v = Command::new(BIN).args(["verify", record.to_str().unwrap()]).output().unwrap();
+        assert!(String::from_utf8_lossy(&v.stdout).contains("Dora DSO"), "{}", String::from_utf8_lossy(&v.stdout));
 
         // A breach with the running 72-hour clock.
         b.go("/q/breach").await;
@@ -669,4 +672,71 @@ fn user_add_refuses_a_short_password_and_an_unknown_account() {
     .stderr_has("finns-inte");
     let users = ws.run(&["user", "list", "--json"]).ok().json();
     assert_eq!(users["users"].as_array().unwrap().len(), 0);
+}
+
+/// One HTTP/1.1 request over a plain socket: (status line and headers, body).
+fn http(base: &str, method: &str, path: &str, cookie: &str, body: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let host = base.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    (head.to_string(), body.to_string())
+}
+
+#[test]
+fn login_is_rate_limited_and_pages_carry_a_strict_csp() {
+    let ws = setup();
+    let (_server, base) = serve(ws.path());
+    let (head, body) = http(&base, "GET", "/login", "", "");
+    assert!(
+        head.contains("content-security-policy: default-src 'none'"),
+        "{head}"
+    );
+    assert!(head.contains("HttpOnly; SameSite=Strict"), "{head}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_string();
+    let csrf = body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    for i in 0..5 {
+        let (head, _) = http(
+            &base,
+            "POST",
+            "/login",
+            &cookie,
+            &format!("csrf={csrf}&name=Dora+DSO&password=fel-{i}"),
+        );
+        assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+    }
+    // The right password is refused too while the address is over the limit.
+    let (head, body) = http(
+        &base,
+        "POST",
+        "/login",
+        &cookie,
+        &format!("csrf={csrf}&name=Dora+DSO&password=dso-losenord-22"),
+    );
+    assert!(head.starts_with("HTTP/1.1 429"), "{head}");
+    assert!(
+        body.contains("För många misslyckade inloggningar"),
+        "{body}"
+    );
+    // Without the token the login form is refused.
+    let (head, _) = http(&base, "POST", "/login", &cookie, "name=Dora+DSO&password=x");
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
 }

@@ -62,7 +62,16 @@ pub fn photo(ws: &Workspace, answers: &Value) -> Result<Done> {
         Decision::AllowedWithConditions => "warn",
         Decision::NotAllowed => "stop",
     };
-    let word = |x: &Value| x.as_str().unwrap_or_default().replace('_', " ");
+    // Codes in the user's words, as the records phrase them (the JSON keeps the codes).
+    let labels = crate::cli::labels::labels();
+    let word = |x: &Value| {
+        let code = x.as_str().unwrap_or_default();
+        labels
+            .get(code)
+            .and_then(|w| w.as_str())
+            .unwrap_or(code)
+            .to_string()
+    };
     Ok(Done {
         headline: crate::cli::photo::decision_text(d.decision),
         tone,
@@ -150,14 +159,21 @@ pub fn assess(ws: &Workspace, account: &str, text: &str) -> Result<Done> {
                 "Exponering (tredjeland, CLOUD Act)",
                 "Exposure (third country, CLOUD Act)",
             ),
-            result.exposure.clone(),
+            crate::cli::labels::labels()
+                .get(&result.exposure)
+                .and_then(|w| w.as_str())
+                .unwrap_or(&result.exposure)
+                .to_string(),
         ),
     ];
     for a in &result.actions {
-        facts.push((
-            format!("{} ({:?})", t("Åtgärd", "Action"), a.level).to_lowercase(),
-            a.text.clone(),
-        ));
+        let level = match a.level {
+            crate::finding::Level::Must => t("Åtgärd som måste göras", "Action that must be taken"),
+            crate::finding::Level::Should => {
+                t("Åtgärd som bör göras", "Action that should be taken")
+            }
+        };
+        facts.push((level, a.text.clone()));
     }
     Ok(Done {
         headline: format!(
