@@ -458,6 +458,10 @@ fn principal_and_dpo_in_a_real_browser() {
         b.go("/consents").await;
         assert_eq!(b.path().await, "/login");
         b.check("login").await;
+        // Keyboard: the first Tab reaches the skip link, which is visible when focused.
+        b.c.find(Locator::Css("body")).await.unwrap().send_keys("\u{e004}").await.unwrap();
+        let focused = b.js("return document.activeElement.className + ' ' + getComputedStyle(document.activeElement).left;", vec![]).await;
+        assert!(focused.as_str().unwrap_or_default().starts_with("skip 16px"), "{focused}");
 
         // The principal registers a consent; her answer with HTML in it comes back escaped.
         b.login("Anna Rektor", "rektorns-losen-1").await;

@@ -293,10 +293,18 @@ where
     }
 }
 
+/// A menu entry: link, the right it needs, label and description (Swedish, English).
+type NavItem = (
+    &'static str,
+    Option<Right>,
+    (&'static str, &'static str),
+    (&'static str, &'static str),
+);
+
 impl App {
     /// The navigation for the user's role.
     fn nav(&self, me: &Me, current: &str) -> Vec<serde_json::Value> {
-        let items: &[(&str, Option<Right>, (&str, &str), (&str, &str))] = &[
+        let items: &[NavItem] = &[
             ("/", None, ("Start", "Start"), ("", "")),
             (
                 "/photo",

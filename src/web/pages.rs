@@ -1277,6 +1277,7 @@ async fn flow_start(
     .await
 }
 
+#[allow(clippy::too_many_arguments)]
 fn section_page(
     app: &App,
     me: &Me,
