@@ -254,14 +254,9 @@ pub fn add_consent(
             .collect::<Vec<_>>()
     })?;
     let reg = Register::at(ws.consents_csv());
-    let given_at = crate::clock::now().to_rfc3339();
-    let (ids, _) = reg
-        .add_at(std::slice::from_ref(&valid), &given_at)
+    let (id, receipt, _) = crate::cli::consent::register(ws, &reg, &valid, &ws.output_dir())
         .map_err(|e| vec![(String::new(), e.to_string())])?;
-    let consent = valid.to_consent(&ids[0], &given_at);
-    let receipt = crate::cli::consent::write_receipt(ws, &consent, &ws.output_dir())
-        .map_err(|e| vec![(String::new(), e.to_string())])?;
-    Ok((ids[0].clone(), receipt))
+    Ok((id, receipt))
 }
 
 /// `consent withdraw`: the withdrawal row (with who registered it) and the take-down list.
