@@ -633,6 +633,7 @@ fn principal_and_dpo_in_a_real_browser() {
     let consents = list["consents"].as_array().unwrap();
     assert_eq!(consents.len(), CLI_ROWS + 1, "{list}");
     ws.run(&["consent", "verify"]).code(0);
+    ws.run(&["verify-registers"]).code(0);
     let log = ws.read("web-log.csv");
     assert!(
         log.contains("Anna Rektor") && log.contains("consent withdraw"),
