@@ -633,6 +633,7 @@ fn principal_and_dpo_in_a_real_browser() {
     let consents = list["consents"].as_array().unwrap();
     assert_eq!(consents.len(), CLI_ROWS + 1, "{list}");
     ws.run(&["consent", "verify"]).code(0);
+    ws.run(&["verify-registers"]).code(0);
     let log = ws.read("web-log.csv");
     assert!(
         log.contains("Anna Rektor") && log.contains("consent withdraw"),
@@ -743,4 +744,37 @@ fn login_is_rate_limited_and_pages_carry_a_strict_csp() {
     // Without the token the login form is refused.
     let (head, _) = http(&base, "POST", "/login", &cookie, "name=Dora+DSO&password=x");
     assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+}
+
+#[test]
+fn a_trusted_proxy_header_signs_in_only_from_the_proxy_address() {
+    let ws = setup();
+    let users = ws.read("users.toml");
+    ws.write(
+        "users.toml",
+        &format!("{users}\n[proxy]\nheader = \"X-Remote-User\"\nfrom = [\"127.0.0.1\"]\n"),
+    );
+    let (_server, base) = serve(ws.path());
+    let get = |header: &str| {
+        use std::io::{Read, Write};
+        let host = base.trim_start_matches("http://");
+        let mut s = std::net::TcpStream::connect(host).unwrap();
+        write!(
+            s,
+            "GET /lists HTTP/1.1\r\nHost: {host}\r\n{header}Connection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    let out = get("X-Remote-User: Dora DSO\r\n");
+    assert!(
+        out.starts_with("HTTP/1.1 200") && out.contains("Dora DSO"),
+        "{out}"
+    );
+    // A name the users file does not hold is nobody.
+    assert!(get("X-Remote-User: Mallory\r\n").starts_with("HTTP/1.1 303"));
+    // The principal through the proxy is refused the DPO's lists.
+    assert!(get("X-Remote-User: Anna Rektor\r\n").starts_with("HTTP/1.1 403"));
 }

@@ -247,7 +247,7 @@ fn add(ws: &Workspace, reg: &Register, a: Box<AddArgs>) -> Result<i32> {
     let valid = consents::validate(&input, &channels, crate::clock::today())
         .map_err(|p| problems_error(&p, &|f| option_name(f)))?;
     let out = a.out.unwrap_or_else(|| ws.output_dir());
-    let (id, receipt, report) = register_with_receipt(ws, reg, &valid, &out)?;
+    let (id, receipt, report) = register(ws, reg, &valid, &out)?;
     if a.json {
         print_json(&json!({ "consent_id": id, "receipt": receipt.display().to_string() }));
     } else {
@@ -263,10 +263,9 @@ fn add(ws: &Workspace, reg: &Register, a: Box<AddArgs>) -> Result<i32> {
     Ok(0)
 }
 
-/// Registers one validated consent with its signed receipt, receipt first: the receipt is
-/// signed and fsync'd under a temporary name, then the row is appended, then the receipt gets
-/// its name. Shared by `consent add` and the web's consent form.
-pub fn register_with_receipt(
+/// Registers a validated consent: the signed receipt (under a temporary name), the row,
+/// then the receipt's name. The command line and the web face both call this.
+pub fn register(
     ws: &Workspace,
     reg: &Register,
     valid: &consents::Valid,

@@ -125,6 +125,19 @@ pub enum Command {
     Rerun(rerun::Args),
     /// Build a complete example workspace from the three municipalities in the sources
     Demo(demo::Args),
+    /// Serve the questionnaires, registers and records in a browser (http://127.0.0.1:8450/)
+    #[command(after_help = "Exempel / examples:\n  dataskydd serve\n  \
+                            dataskydd serve --listen 0.0.0.0:8450   (kräver användare / needs users)")]
+    Serve(serve::Args),
+    /// The web server's users: add, list
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd user add \"Anna Rektor\" --role rektor --accounts sollentuna-skola-ig\n  \
+                      printf '%s' \"$LOSEN\" | dataskydd user add dso --role dpo --password-stdin\n  \
+                      dataskydd user list"
+    )]
+    User(user::Command),
     /// The organisation's committees (nämnder) and companies: show, add-committee, add-company
     #[command(
         subcommand,
@@ -141,19 +154,6 @@ pub enum Command {
                       dataskydd archive verify arkiv-2026"
     )]
     Archive(archive::Command),
-    /// Serve the questionnaires, registers and records in a browser (http://127.0.0.1:8450/)
-    #[command(after_help = "Exempel / examples:\n  dataskydd serve\n  \
-                            dataskydd serve --listen 0.0.0.0:8450   (kräver användare / needs users)")]
-    Serve(serve::Args),
-    /// The web server's users: add, list
-    #[command(
-        subcommand,
-        after_help = "Exempel / examples:\n  \
-                      dataskydd user add \"Anna Rektor\" --role rektor --accounts sollentuna-skola-ig\n  \
-                      printf '%s' \"$LOSEN\" | dataskydd user add dso --role dpo --password-stdin\n  \
-                      dataskydd user list"
-    )]
-    User(user::Command),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -222,11 +222,11 @@ fn run(cli: Cli) -> Result<i32> {
         Command::VerifyRegisters(a) => verify_registers::run(&ctx, a),
         Command::Rerun(a) => rerun::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
+        Command::Serve(a) => serve::run(&ctx, a),
+        Command::User(c) => user::run(&ctx, c),
         Command::Org(c) => org::run(&ctx, c),
         Command::Notice(a) => notice::run(&ctx, a),
         Command::Archive(c) => archive::run(&ctx, c),
-        Command::Serve(a) => serve::run(&ctx, a),
-        Command::User(c) => user::run(&ctx, c),
     }
 }
 

@@ -10,8 +10,15 @@ use crate::web::auth::{self, Role, Users};
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
     /// Add a user (asks for the password on the terminal, or reads it with --password-stdin)
+    #[command(after_help = "Exempel / examples:\n  \
+                            dataskydd user add \"Anna Rektor\" --role rektor --accounts sollentuna-skola-ig\n  \
+                            printf '%s' \"$LOSEN\" | dataskydd user add \"Åsa Öberg\" --role dpo --password-stdin\n  \
+                            dataskydd user add \"Kim Kommunikatör\" --role communicator --accounts nykoping-fb --proxy-only")]
     Add(AddArgs),
     /// List the users and their roles (never the password hashes)
+    #[command(
+        after_help = "Exempel / examples:\n  dataskydd user list\n  dataskydd user list --json"
+    )]
     List {
         #[arg(long)]
         json: bool,

@@ -254,9 +254,8 @@ pub fn add_consent(
             .collect::<Vec<_>>()
     })?;
     let reg = Register::at(ws.consents_csv());
-    let (id, receipt, _) =
-        crate::cli::consent::register_with_receipt(ws, &reg, &valid, &ws.output_dir())
-            .map_err(|e| vec![(String::new(), e.to_string())])?;
+    let (id, receipt, _) = crate::cli::consent::register(ws, &reg, &valid, &ws.output_dir())
+        .map_err(|e| vec![(String::new(), e.to_string())])?;
     Ok((id, receipt))
 }
 
