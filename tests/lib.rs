@@ -2,6 +2,7 @@
 //! (one module per area; `test` is the builder they share).
 
 mod account;
+mod archive;
 mod assess;
 mod breach;
 mod consent;
@@ -9,7 +10,9 @@ mod contract;
 mod document;
 mod fuzz_regressions;
 mod interactive;
+mod pdfa;
 mod photo;
+mod reading;
 mod records;
 mod robustness;
 mod signing;

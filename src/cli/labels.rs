@@ -82,6 +82,9 @@ pub fn labels() -> serde_json::Value {
 /// these with the law; until a finding brings its own `title`, this table gives one, and a
 /// code it does not know gets the first sentence of the finding's text.
 pub fn finding_title(code: &str, text: &str) -> String {
+    if let Some(e) = crate::finding::entry(code) {
+        return e.title.get().to_string();
+    }
     let known: &[(&str, &str, &str)] = &[
         (
             "CTRL-SINGLE",
@@ -460,9 +463,9 @@ pub fn finding_for_record(
 ) -> serde_json::Value {
     serde_json::json!({
         "code": f.code,
-        "title": finding_title(&f.code, &f.text),
+        "title": if f.title.is_empty() { finding_title(&f.code, &f.text) } else { f.title.clone() },
         "text": f.text,
-        "sources": f.sources.join("; "),
+        "sources": sources_text(&f.sources),
         "because": questionnaire(questionnaire_id)
             .map(|q| because_questions(q, &f.because))
             .unwrap_or_else(|| f.because.join(", ")),
@@ -524,4 +527,17 @@ pub fn assessment_decision(
         )
     };
     serde_json::json!({ "conclusion": conclusion, "actions": actions })
+}
+
+/// Sources as a reader of the record's language names them: the Court of Justice is
+/// "EU-domstolen" in Swedish (the JSON keeps the contract's `CJEU C-…`).
+pub fn sources_text(sources: &[String]) -> String {
+    sources
+        .iter()
+        .map(|s| match s.strip_prefix("CJEU ") {
+            Some(case) => t(&format!("EU-domstolen {case}"), &format!("CJEU {case}")),
+            None => s.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -353,10 +353,13 @@ pub fn layout(blocks: &[Block]) -> Vec<Page> {
             };
     }
     for (i, p) in prepared.iter().enumerate() {
-        let mut next_lead = leads[i + 1];
-        if i + 2 == n {
-            next_lead = next_lead.max(closing);
-        }
+        // A heading keeps what follows; a short table keeps only the closing sentence (it
+        // must reserve no more than what the heading before it reserved for it).
+        let next_lead = match p {
+            Prepared::Grid(_) if i + 2 == n => closing,
+            Prepared::Grid(_) => 0.0,
+            _ => leads[i + 1],
+        };
         place(&mut w, p, next_lead);
     }
     if w.pages.len() > 1 && w.pages.last().is_some_and(|p| p.items.is_empty()) {
@@ -1193,6 +1196,27 @@ mod tests {
                     "filler {filler}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_short_table_is_kept_whole_with_its_heading_and_heading_chains_hold() {
+        let table = "| Kanal | Mottagare | Roll |\n| a | Facebook (Meta Platforms, Inc.) | plattform, gemensamt personuppgiftsansvarig |\n| b | Meltwater | verktyg (personuppgiftsbiträde eller tjänst) |\n| c | Arkiv | verktyg |";
+        for filler in 20..52 {
+            let mut m = "rad\n\n".repeat(filler);
+            m.push_str("## Mottagare\n\n");
+            m.push_str(table);
+            m.push_str("\n\nEfter.\n\n## Kapitel\n### Underrubrik [[KOD-1]]\nText.\n");
+            let pages = layout(&parse(&m));
+            let p = page_of(&pages, "Mottagare");
+            assert_eq!(p, page_of(&pages, "Kanal"), "filler {filler}");
+            assert_eq!(p, page_of(&pages, "Arkiv"), "filler {filler}");
+            assert_eq!(
+                page_of(&pages, "Kapitel"),
+                page_of(&pages, "Text."),
+                "filler {filler}"
+            );
+            assert_eq!(page_of(&pages, "Underrubrik"), page_of(&pages, "KOD-1"));
         }
     }
 

@@ -60,8 +60,8 @@ pub fn data(
         Breach::Yes => t("Ja", "Yes"),
         Breach::No => t("Nej (modereringsincident)", "No (moderation incident)"),
         Breach::Unsettled => t(
-            "Oklart – dataskyddsombudet beslutar",
-            "Unsettled – the data protection officer decides",
+            "Oklart – den personuppgiftsansvarige beslutar efter dataskyddsombudets råd",
+            "Unsettled – the controller decides after the DPO's advice",
         ),
     };
     let severity_summary = if e.severity.is_some() {
@@ -85,8 +85,8 @@ pub fn data(
         )
     } else if e.dpo_decision_required {
         t(
-            &format!("Dataskyddsombudet beslutar (frist om incident: {deadline})"),
-            &format!("The data protection officer decides (deadline if a breach: {deadline})"),
+            &format!("Den personuppgiftsansvarige beslutar efter dataskyddsombudets råd (frist om incident: {deadline})"),
+            &format!("The controller decides after the DPO's advice (deadline if a breach: {deadline})"),
         )
     } else {
         t("Nej", "No")
@@ -104,12 +104,7 @@ pub fn data(
     let findings: Vec<Value> = e
         .findings
         .iter()
-        .map(|f| {
-            json!({
-                "code": f.code, "text": f.text, "unsettled": f.unsettled,
-                "sources": f.sources.join("; "), "because": f.because.join(", "),
-            })
-        })
+        .map(|f| crate::cli::labels::finding_for_record(f, "breach"))
         .collect();
 
     let mut timeline = Vec::new();
@@ -164,8 +159,8 @@ pub fn data(
     ];
     let severity_note = match e.breach {
         Breach::No => t(
-            "Ingen incident: poängen visas som underlag om dataskyddsombudet bedömer annorlunda.",
-            "No breach: the score is shown for reference in case the data protection officer judges otherwise.",
+            "Ingen incident: poängen visas som underlag om den personuppgiftsansvarige bedömer annorlunda.",
+            "No breach: the score is shown for reference in case the controller judges otherwise.",
         ),
         Breach::Unsettled => t(
             "Beräknad som om det vore en incident.",
@@ -210,8 +205,8 @@ pub fn data(
     ));
     if e.dpo_decision_required {
         notification.push(t(
-            "Rättsläget är oklart: dataskyddsombudet ska fatta och dokumentera beslutet om anmälan.",
-            "The law is unsettled: the data protection officer must make and document the decision on notification.",
+            "Rättsläget är oklart: den personuppgiftsansvarige (nämnden, eller den den delegerat till) fattar och dokumenterar beslutet om anmälan efter dataskyddsombudets råd.",
+            "The law is unsettled: the controller (the committee, or whom it delegated) makes and documents the decision on notification after the DPO's advice.",
         ));
     }
 
@@ -239,8 +234,8 @@ pub fn data(
             .collect();
         if parts.is_empty() {
             t(
-                "saknas – ange [dpo] i dataskydd.toml",
-                "missing – set [dpo] in dataskydd.toml",
+                "saknas – dataskyddsombudets kontaktuppgifter behöver fyllas i",
+                "missing – the DPO's contact details must be filled in",
             )
         } else {
             parts.join(", ")
@@ -278,7 +273,9 @@ pub fn data(
         )),
         None => {}
     }
-    measures.extend(e.actions.iter().map(|x| x.text.clone()));
+    // Copied into IMY's e-service: the actions without the tool's own instructions (a
+    // sentence naming a command is for the user, not for IMY).
+    measures.extend(e.actions.iter().map(|x| without_commands(&x.text)));
     let records = match a.what {
         What::OwnPostError | What::OwnPostDeliberate | What::ThirdPartyComment => t(
             &format!("{}; ett inlägg eller en kommentar", categories.join(", ")),
@@ -340,7 +337,7 @@ pub fn data(
         "findings": findings,
         "what_label": label(q, "what", &key_of(&a.what)),
         "reason": e.reason.text,
-        "reason_sources": e.reason.sources.join("; "),
+        "reason_sources": crate::cli::labels::sources_text(&e.reason.sources),
         "timeline": timeline,
         "categories": categories.join(", "),
         "subjects": a.subjects.to_string(),
@@ -382,4 +379,23 @@ fn people(n: u64) -> &'static str {
     } else {
         "people"
     }
+}
+
+/// The text without the clauses that name a command (`dataskydd …`): for texts meant for
+/// others (IMY's e-service).
+fn without_commands(text: &str) -> String {
+    if !text.contains('`') {
+        return text.to_string();
+    }
+    let mut kept: String = text
+        .split_inclusive(['.', ';'])
+        .filter(|part| !part.contains('`'))
+        .collect::<String>()
+        .trim()
+        .trim_end_matches(';')
+        .to_string();
+    if !kept.is_empty() && !kept.ends_with('.') {
+        kept.push('.');
+    }
+    kept
 }
