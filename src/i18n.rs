@@ -71,3 +71,68 @@ pub fn t(sv: &str, en: &str) -> String {
         Lang::En => en.to_string(),
     }
 }
+
+/// An ISO date (`2026-12-01`) or RFC 3339 instant as a reader reads it: Swedish
+/// "1 december 2026" and "1 december 2026 kl. 08.00" (Swedish time), English
+/// "1 December 2026" and "1 December 2026, 08:00 (Swedish time)". Anything else unchanged.
+/// Files keep ISO 8601; this is for records and screens.
+pub fn human_time(s: &str) -> String {
+    const SV: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    use chrono::{Datelike, Timelike};
+    let month = |m: u32| match current() {
+        Lang::Sv => SV[(m - 1) as usize],
+        Lang::En => EN[(m - 1) as usize],
+    };
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        return format!("{} {} {}", d.day(), month(d.month()), d.year());
+    }
+    if let Ok(i) = chrono::DateTime::parse_from_rfc3339(s.trim()) {
+        let l = i.with_timezone(&chrono_tz::Europe::Stockholm);
+        return match current() {
+            Lang::Sv => format!(
+                "{} {} {} kl. {:02}.{:02}",
+                l.day(),
+                month(l.month()),
+                l.year(),
+                l.hour(),
+                l.minute()
+            ),
+            Lang::En => format!(
+                "{} {} {}, {:02}:{:02} (Swedish time)",
+                l.day(),
+                month(l.month()),
+                l.year(),
+                l.hour(),
+                l.minute()
+            ),
+        };
+    }
+    s.to_string()
+}

@@ -173,9 +173,7 @@ fn signature_block(
     has_answers: bool,
 ) -> String {
     let e = document::escape;
-    let when = now
-        .with_timezone(&chrono_tz::Europe::Stockholm)
-        .format("%Y-%m-%d %H:%M");
+    let when = crate::i18n::human_time(&now.to_rfc3339());
     let files = if has_answers {
         "answers.toml, result.json"
     } else {
@@ -183,11 +181,11 @@ fn signature_block(
     };
     crate::i18n::t(
         &format!(
-            "\n## Signatur\n!kv Signerad av | {}\n!kv Roll | {}\n!kv Organisation | {}\n!kv Tidpunkt | {when}\n!kv Certifikatets SHA-256-fingeravtryck | {}\n\nDokumentet bär en inbäddad elektronisk signatur (CAdES). Kontrollera den med `dataskydd verify` eller `pdfsig`. Underlaget finns bifogat i dokumentet ({files}).\n",
+            "\n## Signatur\n!kv Signerad av | {}\n!kv Roll | {}\n!kv Organisation | {}\n!kv Tidpunkt | {when}\n!kv Certifikatets SHA-256-fingeravtryck | {}\n\nDokumentet bär en inbäddad elektronisk signatur (CAdES). Den kan kontrolleras i en PDF-läsare som visar signaturer. Underlaget finns bifogat i dokumentet ({files}).\n",
             e(signer.name()), e(signer.role()), e(org), signer.fingerprint()
         ),
         &format!(
-            "\n## Signature\n!kv Signed by | {}\n!kv Role | {}\n!kv Organisation | {}\n!kv Time | {when}\n!kv SHA-256 fingerprint of the certificate | {}\n\nThe document carries an embedded electronic signature (CAdES). Check it with `dataskydd verify` or `pdfsig`. The basis is attached to the document ({files}).\n",
+            "\n## Signature\n!kv Signed by | {}\n!kv Role | {}\n!kv Organisation | {}\n!kv Time | {when}\n!kv SHA-256 fingerprint of the certificate | {}\n\nThe document carries an embedded electronic signature (CAdES). It can be checked in any PDF reader that shows signatures. The basis is attached to the document ({files}).\n",
             e(signer.name()), e(signer.role()), e(org), signer.fingerprint()
         ),
     )

@@ -13,6 +13,7 @@ mod interactive;
 mod life;
 mod pdfa;
 mod photo;
+mod reading;
 mod records;
 mod robustness;
 mod signing;

@@ -66,7 +66,7 @@ fn the_assessment_record_is_signed_swedish_and_cites_its_sources() {
     for s in [
         "Dataskyddsbedömning av konto i sociala medier",
         "Kommunstyrelsen är personuppgiftsansvarig",
-        "CJEU C-210/16",
+        "EU-domstolen C-210/16",
         "18 U.S.C. § 2713",
         "1998:112 4 §",
         "OSL-ROJANDE-RISK",

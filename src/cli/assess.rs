@@ -356,10 +356,17 @@ pub fn document_data(
         .flat_map(|x| x.outcomes.iter().map(|s| s.as_str()))
         .collect();
     let signer = crate::cli::keys::signer_summary(ws);
+    let must = r
+        .actions
+        .iter()
+        .filter(|a| a.level == crate::finding::Level::Must)
+        .count();
+    let should = r.actions.len() - must;
     json!({
+        "decision": super::labels::assessment_decision(r, must, should),
         "org": ws.config.organisation.name,
         "account": r.account,
-        "platform": format!("{} ({})", r.platform.name, r.platform.id),
+        "platform": r.platform.name,
         "parent": if r.platform.parent.is_empty() { "-".to_string() } else { format!("{}, {}", r.platform.parent, r.platform.parent_country) },
         "date": now.format("%Y-%m-%d").to_string(),
         "signer": signer,
@@ -374,7 +381,7 @@ pub fn document_data(
         "contractor_findings": r.findings.iter().filter(|f| f.code.starts_with("CONTRACTOR-") || (f.code == "DPA-MISSING" && f.because.iter().any(|b| b.starts_with("contractor.")))).map(finding_json).collect::<Vec<_>>(),
         "tool_findings": r.findings.iter().filter(|f| f.because.iter().any(|b| b.starts_with("tools.")) && tool_codes.contains(&f.code.as_str()) && !matches!(f.code.as_str(), "OSL-ROJANDE-RISK" | "DM-CHANNEL-RISK")).map(finding_json).collect::<Vec<_>>(),
         "exposure_findings": section(&["EXPOSURE", "TRANSFER-CHINA-SCC", "OSL-ROJANDE-RISK", "DM-CHANNEL-RISK"]),
-        "tools": r.tools.iter().map(|x| json!({"name": x.name, "role": label(&x.role), "dpa": if x.dpa_required { t("krävs", "required") } else { t("krävs ej", "not required") }, "outcomes": x.outcomes.join(", ")})).collect::<Vec<_>>(),
+        "tools": r.tools.iter().map(|x| json!({"name": x.name, "role": label(&x.role), "dpa": if x.dpa_required { t("krävs", "required") } else { t("krävs ej", "not required") }, "outcomes": x.outcomes.iter().map(|c| super::labels::finding_title(c, c)).collect::<Vec<_>>().join("; ")})).collect::<Vec<_>>(),
         "has_tools": !r.tools.is_empty(),
         "actions": r.actions.iter().map(|x| json!({"level": label(match x.level { crate::finding::Level::Must => "must", crate::finding::Level::Should => "should" }), "code": x.code, "text": x.text})).collect::<Vec<_>>(),
         "has_actions": !r.actions.is_empty(),
@@ -392,14 +399,7 @@ pub fn document_data(
 }
 
 pub fn finding_json(f: &crate::finding::Finding) -> Value {
-    json!({
-        "code": f.code,
-        "title": f.title,
-        "text": f.text,
-        "sources": f.sources.join("; "),
-        "because": f.because.join(", "),
-        "unsettled": f.unsettled,
-    })
+    super::labels::finding_for_record(f, "account")
 }
 
 fn print_summary(r: &Assessment) {

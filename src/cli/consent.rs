@@ -1077,7 +1077,10 @@ fn extract(ws: &Workspace, reg: &Register, a: ExtractArgs) -> Result<i32> {
             "dpo": ws.config.dpo,
             "extract": result,
             "has_consents": !consents.is_empty(),
-            "has_publications": !pubs.is_empty(),
+            "has_publications": pubs.iter().any(|p| p.decision != "not_allowed"),
+            "published": pubs.iter().filter(|p| p.decision != "not_allowed").collect::<Vec<_>>(),
+            "refusals": pubs.iter().filter(|p| p.decision == "not_allowed").collect::<Vec<_>>(),
+            "recipients": extract_recipients(ws, &pubs),
             "labels": super::labels::labels(),
         });
         Some(record::write(
@@ -1270,4 +1273,72 @@ fn export(ws: &Workspace, reg: &Register, a: ExportArgs) -> Result<i32> {
         )
     );
     Ok(0)
+}
+
+/// Who receives the person's pictures (Art. 15(1)(c)): the platform of every channel a
+/// picture was allowed on, and the tools registered in that account's saved assessment; a
+/// recipient outside the EU/EEA is a third-country transfer (Art. 15(2)).
+fn extract_recipients(
+    ws: &Workspace,
+    pubs: &[publications::Publication],
+) -> Vec<serde_json::Value> {
+    const EEA: &[&str] = &[
+        "SE", "DK", "FI", "NO", "IS", "LI", "DE", "FR", "NL", "BE", "LU", "IE", "AT", "IT", "ES",
+        "PT", "GR", "PL", "CZ", "SK", "HU", "SI", "HR", "RO", "BG", "EE", "LV", "LT", "MT", "CY",
+    ];
+    let country = |c: &str| match c {
+        "US" => t("USA", "USA"),
+        "CN" => t("Kina", "China"),
+        "SE" => t("Sverige", "Sweden"),
+        "IE" => t("Irland", "Ireland"),
+        other => other.to_string(),
+    };
+    let mut channels: Vec<&str> = pubs
+        .iter()
+        .filter(|p| p.decision != "not_allowed")
+        .map(|p| p.channel.as_str())
+        .collect();
+    channels.sort();
+    channels.dedup();
+    let accounts = crate::registers::accounts::read_all(&ws.accounts_csv()).unwrap_or_default();
+    let mut out = Vec::new();
+    for ch in channels {
+        let Some(acc) = accounts.iter().find(|a| a.id == ch) else {
+            continue;
+        };
+        let platform = crate::assessment::platforms::get(&acc.platform);
+        let third =
+            !platform.parent_country.is_empty() && !EEA.contains(&platform.parent_country.as_str());
+        out.push(json!({
+            "channel": ch,
+            "name": format!("{} ({})", platform.name, platform.parent),
+            "role": t("plattform, gemensamt personuppgiftsansvarig för statistik", "platform, joint controller for statistics"),
+            "country": country(&platform.parent_country),
+            "transfer": if third { t("ja – tredjeland", "yes – third country") } else { t("nej", "no") },
+        }));
+        let saved = ws.answers_dir("assess").join(format!("{ch}.toml"));
+        let tools = std::fs::read_to_string(&saved)
+            .ok()
+            .and_then(|s| toml::from_str::<toml::Value>(&s).ok())
+            .and_then(|v| v.get("tools").and_then(|t| t.as_array()).cloned())
+            .unwrap_or_default();
+        for tool in tools {
+            let name = tool
+                .get("name")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let c = tool
+                .get("country")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            out.push(json!({
+                "channel": ch,
+                "name": name,
+                "role": t("verktyg (personuppgiftsbiträde eller tjänst)", "tool (processor or service)"),
+                "country": country(c),
+                "transfer": if !c.is_empty() && !EEA.contains(&c) { t("ja – tredjeland", "yes – third country") } else { t("nej", "no") },
+            }));
+        }
+    }
+    out
 }

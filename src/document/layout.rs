@@ -23,6 +23,7 @@ const HEAD_FILL: Rgb = [0.87, 0.90, 0.94];
 const LABEL_FILL: Rgb = [0.95, 0.96, 0.97];
 const NOTE_FILL: Rgb = [1.0, 0.965, 0.86];
 const NOTE_BAR: Rgb = [0.86, 0.58, 0.10];
+const DECISION_FILL: Rgb = [0.91, 0.94, 0.98];
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
@@ -330,8 +331,35 @@ fn baseline(face: &Face, font: Font) -> f32 {
 pub fn layout(blocks: &[Block]) -> Vec<Page> {
     let mut w = Writer::new();
     let prepared: Vec<Prepared> = blocks.iter().map(prepare).collect();
+    // What each block must keep with it, computed from the end: a heading keeps the start
+    // of what follows, and a heading followed by a heading keeps both with the text after
+    // them, so no heading ends a page. The last block, when short (the closing sentence),
+    // is kept with the block before it, so no page carries it alone.
+    let n = prepared.len();
+    let closing = prepared.last().map_or(0.0, |p| match p {
+        Prepared::Paragraph(_) | Prepared::Note(_) if p.whole() <= 4.0 * BODY.leading + 20.0 => {
+            p.gap() + p.whole()
+        }
+        _ => 0.0,
+    });
+    let mut leads = vec![0.0f32; n + 1];
+    for i in (0..n).rev() {
+        let p = &prepared[i];
+        leads[i] = p.lead()
+            + match p {
+                Prepared::Heading(..) | Prepared::Tagged(..) => leads[i + 1],
+                Prepared::Grid(_) if i + 2 == n => closing,
+                _ => 0.0,
+            };
+    }
     for (i, p) in prepared.iter().enumerate() {
-        let next_lead = prepared.get(i + 1).map_or(0.0, Prepared::lead);
+        // A heading keeps what follows; a short table keeps only the closing sentence (it
+        // must reserve no more than what the heading before it reserved for it).
+        let next_lead = match p {
+            Prepared::Grid(_) if i + 2 == n => closing,
+            Prepared::Grid(_) => 0.0,
+            _ => leads[i + 1],
+        };
         place(&mut w, p, next_lead);
     }
     if w.pages.len() > 1 && w.pages.last().is_some_and(|p| p.items.is_empty()) {
@@ -414,16 +442,23 @@ enum Prepared {
     List(Vec<Vec<Line>>),
     Grid(Grid),
     Note(Vec<Vec<Line>>),
+    /// A heading with a small tag at the right margin.
+    Tagged(Vec<Line>, Line),
+    Decision(Vec<Vec<Line>>),
     PageBreak,
     /// Label lines, value text and value of each bar.
     Bars(Vec<(Vec<Line>, String, u64)>),
 }
+
+/// A table or key–value block at most this tall is kept whole on one page.
+const SHORT_GRID: f32 = 220.0;
 
 const LIST_INDENT: f32 = 16.0;
 const NOTE_PAD: f32 = 8.0;
 const NOTE_BAR_W: f32 = 3.0;
 const NOTE_PARA_GAP: f32 = 5.0;
 const CELL_PAD_X: f32 = 5.0;
+const DECISION_BAR_W: f32 = 1.5;
 const CELL_PAD_Y: f32 = 3.5;
 
 fn prepare(b: &Block) -> Prepared {
@@ -431,6 +466,18 @@ fn prepare(b: &Block) -> Prepared {
         Block::Title(t) => Prepared::Title(wrap(&plain_spans(t, true), WIDTH, TITLE.size)),
         Block::Heading(t) => Prepared::Heading(wrap(&plain_spans(t, true), WIDTH, H2.size), H2),
         Block::Subheading(t) => Prepared::Heading(wrap(&plain_spans(t, true), WIDTH, H3.size), H3),
+        Block::TaggedSubheading(t, tag) => {
+            let tag_line = wrap(&plain_spans(tag, false), WIDTH / 3.0, FOOTER.size)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let room = WIDTH - tag_line.width - 12.0;
+            Prepared::Tagged(wrap(&plain_spans(t, true), room, H3.size), tag_line)
+        }
+        Block::Decision(paras) => {
+            let inner = WIDTH - 2.0 * DECISION_BAR_W - 2.0 * NOTE_PAD;
+            Prepared::Decision(paras.iter().map(|p| wrap(p, inner, BODY.size)).collect())
+        }
         Block::Paragraph(s) => Prepared::Paragraph(wrap(s, WIDTH, BODY.size)),
         Block::List(items) => Prepared::List(
             items
@@ -465,7 +512,8 @@ impl Prepared {
         match self {
             Prepared::Title(_) => 6.0,
             Prepared::Heading(_, f) if f.size > H3.size => 16.0,
-            Prepared::Heading(..) => 11.0,
+            Prepared::Heading(..) | Prepared::Tagged(..) => 11.0,
+            Prepared::Decision(_) => 4.0,
             Prepared::Paragraph(_) | Prepared::List(_) => 6.0,
             Prepared::Grid(g) if g.kv => 4.0,
             Prepared::Grid(_) => 8.0,
@@ -481,6 +529,8 @@ impl Prepared {
         match self {
             Prepared::Title(l) => l.len() as f32 * TITLE.leading,
             Prepared::Heading(l, f) => l.len() as f32 * f.leading,
+            Prepared::Tagged(l, _) => l.len() as f32 * H3.leading,
+            Prepared::Decision(p) => note_first_need(p),
             Prepared::Paragraph(l) => l.len().min(2) as f32 * BODY.leading,
             Prepared::List(items) => {
                 items.first().map_or(0, |i| i.len().min(2)) as f32 * BODY.leading
@@ -494,7 +544,18 @@ impl Prepared {
 
     /// What a heading placed before this block must keep with it.
     fn lead(&self) -> f32 {
-        self.gap() + self.first_need()
+        match self {
+            Prepared::Grid(g) if g.whole_height() <= SHORT_GRID => self.gap() + g.whole_height(),
+            _ => self.gap() + self.first_need(),
+        }
+    }
+
+    /// The whole height of a block that is kept together (or its first need otherwise).
+    fn whole(&self) -> f32 {
+        match self {
+            Prepared::Paragraph(l) => l.len() as f32 * BODY.leading,
+            _ => self.first_need(),
+        }
     }
 }
 
@@ -517,6 +578,27 @@ fn place(w: &mut Writer, p: &Prepared, next_lead: f32) {
             let y = w.y;
             w.rect(MARGIN_X, y, WIDTH, 1.2, ACCENT);
             w.y += 1.2;
+            w.gap(12.0);
+        }
+        Prepared::Tagged(lines, tag) => {
+            w.gap(p.gap());
+            let h = lines.len() as f32 * H3.leading;
+            w.reserve(h + 3.0 + next_lead);
+            let top = w.y;
+            for l in lines {
+                w.text_line(l, MARGIN_X, H3, ACCENT);
+                w.y += H3.leading;
+            }
+            let after = w.y;
+            // The tag sits at the right margin on the first line's baseline.
+            w.y = top + (H3.leading - FOOTER.leading) / 2.0 + 1.0;
+            w.text_line(tag, MARGIN_X + WIDTH - tag.width, FOOTER, GREY_TEXT);
+            w.y = after;
+            w.gap(3.0);
+        }
+        Prepared::Decision(paras) => {
+            w.gap(p.gap());
+            place_box(w, paras, DECISION_FILL, ACCENT, DECISION_BAR_W, true);
             w.gap(12.0);
         }
         Prepared::Heading(lines, font) => {
@@ -546,6 +628,12 @@ fn place(w: &mut Writer, p: &Prepared, next_lead: f32) {
         }
         Prepared::Grid(g) => {
             w.gap(p.gap());
+            // A short table (a signature block, a summary) is kept whole, with the closing
+            // sentence when that is what follows it.
+            let whole = g.whole_height();
+            if whole <= SHORT_GRID {
+                w.reserve(whole + next_lead);
+            }
             g.place(w);
             w.gap(8.0);
         }
@@ -646,6 +734,12 @@ fn note_first_need(paras: &[Vec<Line>]) -> f32 {
 }
 
 fn place_note(w: &mut Writer, paras: &[Vec<Line>]) {
+    place_box(w, paras, NOTE_FILL, NOTE_BAR, NOTE_BAR_W, false);
+}
+
+/// A shaded box of paragraphs: a note (bar at the left) or the decision box (framed, first
+/// paragraph in bold colour).
+fn place_box(w: &mut Writer, paras: &[Vec<Line>], fill: Rgb, bar: Rgb, bar_w: f32, framed: bool) {
     // Flatten to (line, extra gap before it).
     let mut lines: Vec<(&Line, f32)> = Vec::new();
     for (i, p) in paras.iter().enumerate() {
@@ -655,7 +749,7 @@ fn place_note(w: &mut Writer, paras: &[Vec<Line>]) {
         }
     }
     w.reserve(note_first_need(paras));
-    let text_x = MARGIN_X + NOTE_BAR_W + NOTE_PAD;
+    let text_x = MARGIN_X + bar_w + NOTE_PAD;
     let mut i = 0;
     while i < lines.len() {
         // Take as many lines as fit on this page.
@@ -671,14 +765,20 @@ fn place_note(w: &mut Writer, paras: &[Vec<Line>]) {
             j += 1;
         }
         h += NOTE_PAD;
-        w.rect(MARGIN_X, top, WIDTH, h, NOTE_FILL);
-        w.rect(MARGIN_X, top, NOTE_BAR_W, h, NOTE_BAR);
+        w.rect(MARGIN_X, top, WIDTH, h, fill);
+        w.rect(MARGIN_X, top, bar_w, h, bar);
+        if framed {
+            w.rect(MARGIN_X + WIDTH - bar_w, top, bar_w, h, bar);
+            w.rect(MARGIN_X, top, WIDTH, bar_w, bar);
+            w.rect(MARGIN_X, top + h - bar_w, WIDTH, bar_w, bar);
+        }
         w.y = top + NOTE_PAD;
         for (k, (l, g)) in lines[i..j].iter().enumerate() {
             if k > 0 {
                 w.y += g;
             }
-            w.text_line(l, text_x, BODY, INK);
+            let first_para = framed && i + k < paras.first().map_or(0, Vec::len);
+            w.text_line(l, text_x, BODY, if first_para { ACCENT } else { INK });
             w.y += BODY.leading;
         }
         w.y = top + h;
@@ -814,6 +914,12 @@ impl Grid {
     fn row_height(&self, row: &[Vec<Line>]) -> f32 {
         let lines = row.iter().map(Vec::len).max().unwrap_or(1).max(1);
         lines as f32 * self.font().leading + 2.0 * CELL_PAD_Y
+    }
+
+    /// Header and every row.
+    fn whole_height(&self) -> f32 {
+        self.header.as_ref().map_or(0.0, |h| self.row_height(h))
+            + self.rows.iter().map(|r| self.row_height(r)).sum::<f32>()
     }
 
     /// The header and the first row; a first row taller than a page (which will be split)
@@ -1155,6 +1261,27 @@ mod tests {
                     "filler {filler}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_short_table_is_kept_whole_with_its_heading_and_heading_chains_hold() {
+        let table = "| Kanal | Mottagare | Roll |\n| a | Facebook (Meta Platforms, Inc.) | plattform, gemensamt personuppgiftsansvarig |\n| b | Meltwater | verktyg (personuppgiftsbiträde eller tjänst) |\n| c | Arkiv | verktyg |";
+        for filler in 20..52 {
+            let mut m = "rad\n\n".repeat(filler);
+            m.push_str("## Mottagare\n\n");
+            m.push_str(table);
+            m.push_str("\n\nEfter.\n\n## Kapitel\n### Underrubrik [[KOD-1]]\nText.\n");
+            let pages = layout(&parse(&m));
+            let p = page_of(&pages, "Mottagare");
+            assert_eq!(p, page_of(&pages, "Kanal"), "filler {filler}");
+            assert_eq!(p, page_of(&pages, "Arkiv"), "filler {filler}");
+            assert_eq!(
+                page_of(&pages, "Kapitel"),
+                page_of(&pages, "Text."),
+                "filler {filler}"
+            );
+            assert_eq!(page_of(&pages, "Underrubrik"), page_of(&pages, "KOD-1"));
         }
     }
 

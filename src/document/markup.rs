@@ -19,6 +19,12 @@ pub enum Block {
     Heading(String),
     /// `### Subheading`
     Subheading(String),
+    /// `### Subheading [[TAG]]`: a subheading with a small tag beside it (a reference code
+    /// kept for traceability, not for reading).
+    TaggedSubheading(String, String),
+    /// Consecutive `!! text` lines: the decision box a record opens with (`!!` alone
+    /// separates paragraphs). Never split across pages.
+    Decision(Vec<Inline>),
     /// Plain lines, joined until a blank line.
     Paragraph(Inline),
     /// Consecutive `- item` lines.
@@ -66,6 +72,7 @@ enum Open {
     KeyValues(Vec<(String, String)>),
     Note(Vec<String>),
     Bars(Vec<(String, u64)>),
+    Decision(Vec<String>),
 }
 
 impl Parser {
@@ -88,7 +95,37 @@ impl Parser {
         }
         if let Some(rest) = heading(t, 3) {
             self.flush();
-            self.blocks.push(Block::Subheading(plain(rest)));
+            match rest
+                .strip_suffix("]]")
+                .and_then(|r| r.rsplit_once("[["))
+                .filter(|(_, tag)| !tag.trim().is_empty())
+            {
+                Some((title, tag)) => self.blocks.push(Block::TaggedSubheading(
+                    plain(title.trim()),
+                    plain(tag.trim()),
+                )),
+                None => self.blocks.push(Block::Subheading(plain(rest))),
+            }
+            return;
+        }
+        if t == "!!" || t.starts_with("!! ") {
+            let text = t[2..].trim().to_string();
+            match &mut self.open {
+                Open::Decision(paras) => {
+                    if text.is_empty() {
+                        if paras.last().is_some_and(|p| !p.is_empty()) {
+                            paras.push(String::new());
+                        }
+                    } else {
+                        let last = paras.last_mut().expect("a box has a paragraph");
+                        join_line(last, &text);
+                    }
+                }
+                _ => {
+                    self.flush();
+                    self.open = Open::Decision(vec![text]);
+                }
+            }
             return;
         }
         if let Some(rest) = heading(t, 2) {
@@ -218,6 +255,13 @@ impl Parser {
                 }
                 self.blocks
                     .push(Block::Note(paras.iter().map(|p| inline(p)).collect()));
+            }
+            Open::Decision(mut paras) => {
+                if paras.last().is_some_and(String::is_empty) {
+                    paras.pop();
+                }
+                self.blocks
+                    .push(Block::Decision(paras.iter().map(|p| inline(p)).collect()));
             }
         }
     }

@@ -200,6 +200,7 @@ fn registry() -> &'static RwLock<Handlebars<'static>> {
         h.register_escape_fn(handlebars::no_escape);
         h.register_helper("join", Box::new(join_helper));
         h.register_helper("esc", Box::new(esc_helper));
+        h.register_helper("datum", Box::new(datum_helper));
         RwLock::new(h)
     })
 }
@@ -279,6 +280,20 @@ fn esc_helper(
 ) -> HelperResult {
     let v = param(h, 0, "esc")?;
     out.write(&markup::escape(&scalar(v)))?;
+    Ok(())
+}
+
+/// `{{datum x}}`: an ISO date or RFC 3339 instant as a reader of the record's language reads
+/// it ("1 december 2026", "1 december 2026 kl. 08.00" in Swedish time); other text as is.
+fn datum_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let v = scalar(param(h, 0, "datum")?);
+    out.write(&markup::escape(&crate::i18n::human_time(&v)))?;
     Ok(())
 }
 

@@ -179,15 +179,29 @@ prompt = { sv = "B", en = "B" }
     assert!(e.contains("rad 2") && e.contains("'on'"), "{e}");
 }
 
-/// A complete set of account answers with one tool, as a saved answers file gives them.
+/// A complete set of account answers with one tool, as a saved answers file gives them
+/// (validation fills every default, so nothing is left to ask before the review).
 fn with_one_tool() -> serde_json::Value {
-    json!({
-        "account": {"platform": "facebook_page", "owner_unit": "KS", "shared": false, "operated_by": "own_staff"},
-        "features": {"comments": false, "direct_messages": false, "insights": false, "paid_targeting": false, "audience_children": false},
-        "data": {"sensitive_expected": false, "confidential_expected": false},
-        "tools": [{"name": "Hootsuite", "purpose": "scheduling", "on_our_instructions": true, "dpa": true, "country": "US", "transfer_mechanism": "dpf", "stores_messages": false}],
-        "provider": {"parent_country": ""}
+    q().validate(
+        r#"
+[account]
+platform = "facebook_page"
+owner_unit = "KS"
+
+[[tools]]
+name = "Hootsuite"
+purpose = "scheduling"
+dpa = true
+country = "US"
+transfer_mechanism = "dpf"
+"#,
+        std::path::Path::new("svar.toml"),
+    )
+    .map(|mut v| {
+        v["provider"] = json!({"parent_country": ""});
+        v
     })
+    .unwrap()
 }
 
 #[test]

@@ -104,12 +104,7 @@ pub fn data(
     let findings: Vec<Value> = e
         .findings
         .iter()
-        .map(|f| {
-            json!({
-                "code": f.code, "text": f.text, "unsettled": f.unsettled,
-                "sources": f.sources.join("; "), "because": f.because.join(", "),
-            })
-        })
+        .map(|f| crate::cli::labels::finding_for_record(f, "breach"))
         .collect();
 
     let mut timeline = Vec::new();
@@ -239,8 +234,8 @@ pub fn data(
             .collect();
         if parts.is_empty() {
             t(
-                "saknas – ange [dpo] i dataskydd.toml",
-                "missing – set [dpo] in dataskydd.toml",
+                "saknas – dataskyddsombudets kontaktuppgifter behöver fyllas i",
+                "missing – the DPO's contact details must be filled in",
             )
         } else {
             parts.join(", ")
@@ -278,7 +273,9 @@ pub fn data(
         )),
         None => {}
     }
-    measures.extend(e.actions.iter().map(|x| x.text.clone()));
+    // Copied into IMY's e-service: the actions without the tool's own instructions (a
+    // sentence naming a command is for the user, not for IMY).
+    measures.extend(e.actions.iter().map(|x| without_commands(&x.text)));
     let records = match a.what {
         What::OwnPostError | What::OwnPostDeliberate | What::ThirdPartyComment => t(
             &format!("{}; ett inlägg eller en kommentar", categories.join(", ")),
@@ -340,7 +337,7 @@ pub fn data(
         "findings": findings,
         "what_label": label(q, "what", &key_of(&a.what)),
         "reason": e.reason.text,
-        "reason_sources": e.reason.sources.join("; "),
+        "reason_sources": crate::cli::labels::sources_text(&e.reason.sources),
         "timeline": timeline,
         "categories": categories.join(", "),
         "subjects": a.subjects.to_string(),
@@ -382,4 +379,23 @@ fn people(n: u64) -> &'static str {
     } else {
         "people"
     }
+}
+
+/// The text without the clauses that name a command (`dataskydd …`): for texts meant for
+/// others (IMY's e-service).
+fn without_commands(text: &str) -> String {
+    if !text.contains('`') {
+        return text.to_string();
+    }
+    let mut kept: String = text
+        .split_inclusive(['.', ';'])
+        .filter(|part| !part.contains('`'))
+        .collect::<String>()
+        .trim()
+        .trim_end_matches(';')
+        .to_string();
+    if !kept.is_empty() && !kept.ends_with('.') {
+        kept.push('.');
+    }
+    kept
 }
