@@ -17,6 +17,8 @@ pub mod finding;
 pub mod i18n;
 pub mod ledger;
 pub mod lifecycle;
+pub mod notice;
+pub mod organisation;
 pub mod questionnaire;
 pub mod record;
 pub mod registers;
