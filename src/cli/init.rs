@@ -1,7 +1,7 @@
 //! `dataskydd init`: create a workspace.
 
 use super::Ctx;
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, Result};
 use crate::i18n::t;
 use crate::workspace::{self, Config, Dpo, Organisation, Policy, Signing, CONFIG_FILE, PRESETS};
 
@@ -78,7 +78,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             ),
         )));
     }
-    std::fs::create_dir_all(root).at(root)?;
+    // A new workspace folder is its owner's only (0700 whatever the umask); a folder that
+    // already exists keeps its permissions.
+    if !root.exists() {
+        workspace::create_private_dir(root)?;
+    }
     let config = Config {
         organisation: Organisation {
             name: a.org.clone(),
@@ -100,13 +104,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             child_consents_alone_from: None,
         },
         signing: Signing::default(),
+        retention: Default::default(),
         // Sollentuna's schools start an account on the decision of the principal together
         // with the education office (seed 003): two signatures on an account decision.
         account_life: crate::lifecycle::Settings {
             decision_signatures: if a.preset == "sollentuna" { 2 } else { 1 },
             ..Default::default()
         },
-        retention: Default::default(),
     };
     let body = toml::to_string_pretty(&config).expect("config serialises");
     let text = format!(
