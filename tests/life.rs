@@ -361,6 +361,13 @@ fn the_history_is_a_verified_chain() {
         text.starts_with("at,account,status,by,reason,record,goals,admins,prev_hash,hash\n"),
         "{text}"
     );
+    // The same verifier as every other register checks the history and the actions.
+    let v = ws.run(&["verify-registers"]).ok();
+    assert!(
+        v.stdout.contains("account_history.csv") && v.stdout.contains("actions.csv"),
+        "{}",
+        v.stdout
+    );
     let tampered = text.replacen("Uppfyller policyn", "Uppfyller inte", 1);
     std::fs::write(ws.file("account_history.csv"), tampered).unwrap();
     ws.run(&["account", "show", "runbacka-ig"])
@@ -368,6 +375,14 @@ fn the_history_is_a_verified_chain() {
         .stderr_has("account_history.csv")
         .stderr_has("3");
     ws.run(&["account", "due"]).code(1);
+    let v = ws.run(&["verify-registers"]).code(1);
+    assert!(
+        v.stdout
+            .lines()
+            .any(|l| l.starts_with("account_history.csv") && l.contains('3')),
+        "{}",
+        v.stdout
+    );
 }
 
 #[test]

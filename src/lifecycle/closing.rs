@@ -214,5 +214,12 @@ mod tests {
         let r = close("k", &a(), "", std::path::Path::new("c.toml")).unwrap();
         assert_eq!(r.outcomes, vec!["CONTENT-ARCHIVED", "ACCOUNT-DELETED"]);
         assert_eq!(r.status, Status::Closed);
+        let mut x = a();
+        x.platform.outcome = Outcome::HandedOver;
+        assert!(close("k", &x, "", std::path::Path::new("c.toml")).is_err());
+        x.platform.handed_over_to = "Föreningen Fotoklubben".into();
+        let r = close("k", &x, "", std::path::Path::new("c.toml")).unwrap();
+        assert_eq!(r.outcomes, vec!["CONTENT-ARCHIVED", "ACCOUNT-HANDED-OVER"]);
+        assert!(r.findings.iter().all(|f| !f.title.is_empty()));
     }
 }

@@ -221,6 +221,7 @@ mod tests {
         assert!(decide(&case(), Verdict::Reject, " ", &[d("A")], &s).is_err());
         let r = decide(&case(), Verdict::Reject, "Finns redan", &[d("A")], &s).unwrap();
         assert_eq!(r.status, Status::Rejected);
+        assert_eq!(r.outcomes, vec!["ACCOUNT-REJECTED"]);
         assert!(!r.findings[0].sources.is_empty());
     }
 }

@@ -89,13 +89,15 @@ pub fn check_transition(id: &str, from: Status, to: Status) -> Result<()> {
     .field("status"))
 }
 
-/// Appends a change after checking it against the account's current status.
+/// Appends a change after checking it against the account's current status, the look-up
+/// and the append under the register's one lock.
 pub fn record(ws: &Workspace, change: &Change) -> Result<()> {
-    let h = Histories::read(ws)?;
-    let from = h.status(&change.account);
-    if h.of(&change.account).is_empty() && change.status == Status::Applied {
-        return account_history::append(&path(ws), change);
-    }
-    check_transition(&change.account, from, change.status)?;
-    account_history::append(&path(ws), change)
+    account_history::append_checked(&path(ws), change, |current| match current {
+        None if change.status == Status::Applied => Ok(()),
+        from => check_transition(
+            &change.account,
+            from.unwrap_or(Status::Active),
+            change.status,
+        ),
+    })
 }

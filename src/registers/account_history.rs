@@ -79,6 +79,27 @@ pub fn append(path: &Path, change: &Change) -> Result<()> {
     Ok(())
 }
 
+/// Appends a change after `check` has accepted the account's current status (`None`: no
+/// row yet), looked up and appended under the register's one lock (`Ledger::write`), so two
+/// writers never both see `applied` and both decide.
+pub fn append_checked(
+    path: &Path,
+    change: &Change,
+    check: impl FnOnce(Option<Status>) -> Result<()>,
+) -> Result<()> {
+    ledger(path).write(|tx| {
+        let current = tx
+            .read()?
+            .into_iter()
+            .rev()
+            .find(|r| r.fields.get(1).is_some_and(|a| a == &change.account))
+            .and_then(|r| r.fields.get(2).and_then(|s| Status::parse(s)));
+        check(current)?;
+        tx.append(&[row(change)])?;
+        Ok(())
+    })
+}
+
 /// Every change, oldest first. A row this version cannot read is an error naming its line.
 ///
 /// The chain is verified first: a status is never read from a register that was changed
