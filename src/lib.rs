@@ -9,6 +9,7 @@
 //! - [`ledger`] and [`registers`] own the files on disk.
 
 pub mod assessment;
+pub mod breach_decision;
 pub mod cli;
 pub mod clock;
 pub mod document;
@@ -18,6 +19,7 @@ pub mod i18n;
 pub mod ledger;
 pub mod notice;
 pub mod organisation;
+pub mod processing_records;
 pub mod questionnaire;
 pub mod record;
 pub mod registers;

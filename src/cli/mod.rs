@@ -13,6 +13,7 @@ mod account;
 mod assess;
 mod assess_all;
 mod breach;
+mod breach_decide;
 mod consent;
 mod demo;
 mod demo_photo;
