@@ -435,9 +435,11 @@ fn list_shows_what_is_due_and_the_time_left() {
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["open"], true);
     assert_eq!(rows[0]["hours_left"], 71);
-    assert_eq!(rows[1]["open"], false);
+    // C6: the comment's decision is the controller's and stays open until recorded.
+    assert_eq!(rows[1]["open"], true);
+    assert_eq!(rows[1]["decision_pending"], true);
     let v = ws.run(&["breach", "list", "--open", "--json"]).ok().json();
-    assert_eq!(v["breaches"].as_array().unwrap().len(), 1);
+    assert_eq!(v["breaches"].as_array().unwrap().len(), 2);
     let out = ws.run(&["breach", "list", "--csv"]).ok();
     assert!(out.stdout.starts_with("id,account,breach,level,"));
     assert_eq!(out.stdout.lines().count(), 3);

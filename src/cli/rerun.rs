@@ -287,6 +287,18 @@ mod tests {
     }
 
     #[test]
+    fn a_title_added_by_rules_2026_12_is_not_a_change() {
+        let old = json!({"findings": [f("CTRL-SINGLE", "a", false)]});
+        let mut nf = f("CTRL-SINGLE", "a", false);
+        nf["title"] = json!("Nämnden är ensam personuppgiftsansvarig");
+        let new = json!({"findings": [nf, f("ADMINS-UNKNOWN", "b", false)]});
+        let d = compare(&old, &new);
+        assert!(d.changed.is_empty());
+        assert_eq!(d.added, vec!["ADMINS-UNKNOWN"]);
+        assert_eq!(crate::finding::catalogue()["ADMINS-UNKNOWN"].mark, "A5");
+    }
+
+    #[test]
     fn identical_results_are_unchanged() {
         let r = json!({"exposure": "low", "findings": [f("A", "a", false), f("A", "b", false)]});
         let d = compare(&r, &r);
