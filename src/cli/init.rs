@@ -1,7 +1,7 @@
 //! `dataskydd init`: create a workspace.
 
 use super::Ctx;
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, Result};
 use crate::i18n::t;
 use crate::workspace::{self, Config, Dpo, Organisation, Policy, Signing, CONFIG_FILE, PRESETS};
 
@@ -78,7 +78,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             ),
         )));
     }
-    std::fs::create_dir_all(root).at(root)?;
+    // A new workspace folder is its owner's only (0700 whatever the umask); a folder that
+    // already exists keeps its permissions.
+    if !root.exists() {
+        workspace::create_private_dir(root)?;
+    }
     let config = Config {
         organisation: Organisation {
             name: a.org.clone(),

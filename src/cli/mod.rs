@@ -10,10 +10,12 @@ use crate::i18n::{self, Lang};
 use crate::workspace::Workspace;
 
 mod account;
+mod archive;
 mod assess;
 mod assess_all;
 mod breach;
 mod breach_decide;
+pub mod choices;
 mod consent;
 mod demo;
 mod demo_photo;
@@ -27,6 +29,7 @@ mod rerun;
 mod rerun_more;
 mod usage_error;
 mod verify;
+mod verify_registers;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -45,6 +48,10 @@ pub struct Cli {
     /// Language of questions, messages and documents
     #[arg(long, global = true, value_name = "sv|en", default_value = "sv")]
     pub lang: Lang,
+    /// Write to a workspace on a network drive (NFS, SMB) anyway; each write then re-checks
+    /// the whole chain it appends to (file locks may be ignored there: prefer `serve`)
+    #[arg(long, global = true)]
+    pub allow_network_fs: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -94,6 +101,8 @@ pub enum Command {
     Keys(keys::Command),
     /// Check the embedded signature of a PDF record
     Verify(verify::VerifyArgs),
+    /// Check every register: hash chains, signed checkpoints, nothing added after them (exit 1 naming the line)
+    VerifyRegisters(verify_registers::Args),
     /// Re-evaluate a signed record's embedded answers with today's rules
     Rerun(rerun::Args),
     /// Build a complete example workspace from the three municipalities in the sources
@@ -106,6 +115,14 @@ pub enum Command {
     Org(org::Command),
     /// The text for an account's "about" page (Art. 13, Art. 26(2), 1998:112 3 §)
     Notice(notice::Args),
+    /// E-archive packages (FGS Paketstruktur 2.0 / E-ARK SIP): export a year, verify one
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd archive export --year 2026 --out arkiv-2026\n  \
+                      dataskydd archive verify arkiv-2026"
+    )]
+    Archive(archive::Command),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -130,6 +147,7 @@ pub fn main() -> i32 {
         }
     };
     i18n::set(cli.lang);
+    crate::ledger::files::allow_network_fs(cli.allow_network_fs);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -168,10 +186,12 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Consent(c) => consent::run(&ctx, c),
         Command::Keys(c) => keys::run(&ctx, c),
         Command::Verify(a) => verify::run_verify(&ctx, a),
+        Command::VerifyRegisters(a) => verify_registers::run(&ctx, a),
         Command::Rerun(a) => rerun::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Org(c) => org::run(&ctx, c),
         Command::Notice(a) => notice::run(&ctx, a),
+        Command::Archive(c) => archive::run(&ctx, c),
     }
 }
 
