@@ -182,7 +182,7 @@ prompt = { sv = "B", en = "B" }
 /// A complete set of account answers with one tool, as a saved answers file gives them.
 fn with_one_tool() -> serde_json::Value {
     json!({
-        "account": {"platform": "facebook_page", "owner_unit": "KS", "shared": false, "operated_by": "own_staff"},
+        "account": {"platform": "facebook_page", "owner_unit": "KS", "task_basis": "", "shared": false, "operated_by": "own_staff"},
         "features": {"comments": false, "direct_messages": false, "insights": false, "paid_targeting": false, "audience_children": false},
         "data": {"sensitive_expected": false, "confidential_expected": false},
         "tools": [{"name": "Hootsuite", "purpose": "scheduling", "on_our_instructions": true, "dpa": true, "country": "US", "transfer_mechanism": "dpf", "stores_messages": false}],
