@@ -18,6 +18,7 @@ pub mod error;
 pub mod finding;
 pub mod i18n;
 pub mod ledger;
+pub mod lifecycle;
 pub mod notice;
 pub mod organisation;
 pub mod processing_records;

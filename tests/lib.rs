@@ -11,6 +11,7 @@ mod document;
 mod fuzz_regressions;
 mod interactive;
 mod law;
+mod life;
 mod pdfa;
 mod photo;
 mod records;
