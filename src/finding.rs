@@ -198,6 +198,9 @@ mod tests {
         include_str!("assessment/account/tests.rs"),
         include_str!("assessment/breach/tests.rs"),
         include_str!("assessment/photo.rs"),
+        include_str!("lifecycle/application.rs"),
+        include_str!("lifecycle/decision.rs"),
+        include_str!("lifecycle/closing.rs"),
     ];
 
     #[test]

@@ -214,5 +214,10 @@ mod tests {
         let r = close("k", &a(), "", std::path::Path::new("c.toml")).unwrap();
         assert_eq!(r.outcomes, vec!["CONTENT-ARCHIVED", "ACCOUNT-DELETED"]);
         assert_eq!(r.status, Status::Closed);
+        let mut h = a();
+        h.platform.outcome = Outcome::HandedOver;
+        h.platform.handed_over_to = "Föreningen X".into();
+        let r = close("k", &h, "", std::path::Path::new("c.toml")).unwrap();
+        assert!(r.outcomes.iter().any(|o| o == "ACCOUNT-HANDED-OVER"));
     }
 }

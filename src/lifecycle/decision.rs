@@ -222,5 +222,6 @@ mod tests {
         let r = decide(&case(), Verdict::Reject, "Finns redan", &[d("A")], &s).unwrap();
         assert_eq!(r.status, Status::Rejected);
         assert!(!r.findings[0].sources.is_empty());
+        assert!(r.findings.iter().any(|f| f.code == "ACCOUNT-REJECTED"));
     }
 }
