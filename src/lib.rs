@@ -10,6 +10,7 @@
 
 pub mod archive;
 pub mod assessment;
+pub mod breach_decision;
 pub mod cli;
 pub mod clock;
 pub mod document;
@@ -20,6 +21,7 @@ pub mod ledger;
 pub mod lifecycle;
 pub mod notice;
 pub mod organisation;
+pub mod processing_records;
 pub mod questionnaire;
 pub mod record;
 pub mod registers;

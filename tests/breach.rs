@@ -376,7 +376,7 @@ fn datetime_without_offset_names_the_field() {
         &ws,
         &CHILD.replace(
             "aware_at = 2026-11-20T09:30:00+01:00",
-            "aware_at = 2026-11-20T09:30:00",
+            "aware_at = \"2026-11-20 kl 9\"",
         ),
         &["rad 13", "'aware_at'", "tidszon"],
     );
@@ -406,7 +406,8 @@ fn english_messages_with_lang_en() {
     ws.run(&["--lang", "en", "breach", "--answers", "bad.toml"])
         .code(2)
         .stderr_has("line 13")
-        .stderr_has("awareness");
+        .stderr_has("aware_at")
+        .stderr_has("published_at");
 }
 
 #[test]
@@ -424,7 +425,8 @@ fn list_shows_what_is_due_and_the_time_left() {
     assert!(out.stdout.contains("b-2026-0001"));
     assert!(out.stdout.contains("61 timmar kvar"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("dataskyddsombudet beslutar"),
+        out.stdout
+            .contains("beslut väntar (den personuppgiftsansvarige)"),
         "{}",
         out.stdout
     );
@@ -433,9 +435,11 @@ fn list_shows_what_is_due_and_the_time_left() {
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["open"], true);
     assert_eq!(rows[0]["hours_left"], 71);
-    assert_eq!(rows[1]["open"], false);
+    // C6: the comment's decision is the controller's and stays open until recorded.
+    assert_eq!(rows[1]["open"], true);
+    assert_eq!(rows[1]["decision_pending"], true);
     let v = ws.run(&["breach", "list", "--open", "--json"]).ok().json();
-    assert_eq!(v["breaches"].as_array().unwrap().len(), 1);
+    assert_eq!(v["breaches"].as_array().unwrap().len(), 2);
     let out = ws.run(&["breach", "list", "--csv"]).ok();
     assert!(out.stdout.starts_with("id,account,breach,level,"));
     assert_eq!(out.stdout.lines().count(), 3);

@@ -959,6 +959,25 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
     }
 }
 
+/// B9: the Art. 17(2) steps for one publication on a withdrawal's take-down list, for when
+/// the picture may have spread (shared, reposted, picked up).
+pub fn erasure_steps(channel: &str) -> Vec<String> {
+    vec![
+        t(
+            &format!("Ta ner bilden från {channel} (art. 17.1 b); arkivexemplaret som allmän handling behålls (art. 17.3 b)."),
+            &format!("Take the picture down from {channel} (Art. 17(1)(b)); the archived copy kept as an official document stays (Art. 17(3)(b))."),
+        ),
+        t(
+            "Om bilden kan ha spridits (delats, återpublicerats, plockats upp av andra): informera plattformen och andra som behandlar den om att den registrerade begär radering av länkar, kopior och reproduktioner (art. 17.2).",
+            "If the picture may have spread (shared, reposted, picked up by others): inform the platform and others processing it that the data subject requests erasure of links, copies and replications (Art. 17(2)).",
+        ),
+        t(
+            "Anmäl kända kopior till plattformen och dokumentera vad som gjorts.",
+            "Report known copies to the platform and document what was done.",
+        ),
+    ]
+}
+
 /// B6: the crowd-children rule is the product's cautious default, not settled law.
 fn crowd_child_default() -> String {
     t(
@@ -1636,6 +1655,14 @@ mod tests {
         assert!(q.note.contains("e-post"), "{}", q.note);
         let json = serde_json::to_value(&d).unwrap();
         assert_eq!(json["people"][0]["required"][0]["status"], "wrong_form");
+    }
+
+    #[test]
+    fn b9_takedown_adds_the_art_17_2_steps() {
+        let steps = erasure_steps("skola-ig");
+        assert_eq!(steps.len(), 3);
+        assert!(steps[0].contains("skola-ig") && steps[0].contains("17.1 b"));
+        assert!(steps[1].contains("17.2"));
     }
 
     #[test]

@@ -65,6 +65,15 @@ pub enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Export every account's Art. 30 record entry (semicolon-separated, UTF-8 with BOM)
+    #[command(
+        after_help = "Exempel / example:\n  dataskydd account export --processing-records register.csv"
+    )]
+    Export {
+        /// The file to write: one row per account for the record of processing activities
+        #[arg(long, value_name = "FILE.csv")]
+        processing_records: PathBuf,
+    },
     #[command(flatten)]
     Life(super::account_life::Command),
     /// Show one account: its last assessment, status, goals, administrators, actions, history
@@ -83,6 +92,19 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
     let ws = ctx.workspace()?;
     let path = ws.accounts_csv();
     match c {
+        Command::Export { processing_records } => {
+            let n = crate::processing_records::export(&ws, &processing_records)?;
+            println!(
+                "{}",
+                t(
+                    &format!(
+                        "{n} konton exporterade till {}.",
+                        processing_records.display()
+                    ),
+                    &format!("{n} accounts exported to {}.", processing_records.display()),
+                )
+            );
+        }
         Command::Add {
             id,
             platform,

@@ -59,12 +59,18 @@ pub enum Sub {
         dataskydd breach update b-2026-0001 --notified-imy-at 2026-11-21T14:00:00+01:00\n  \
         dataskydd breach update b-2026-0001 --subjects-informed-at 2026-11-22T09:00:00+01:00")]
     Update(list::UpdateArgs),
+    /// Record the controller's decision on an evaluation (the DPO advises, the controller decides)
+    #[command(after_help = "Exempel / examples:\n  \
+        dataskydd breach decide b-2026-0002 --breach yes --notify imy --reason \"Känsliga uppgifter låg ute i tio timmar\" --by \"Förvaltningschef\"\n  \
+        dataskydd breach decide b-2026-0002 --breach no --reason \"Kommentaren togs bort inom en timme\"")]
+    Decide(super::breach_decide::Args),
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<i32> {
     match args.command {
         Some(Sub::List(a)) => list::run_list(ctx, a),
         Some(Sub::Update(a)) => list::run_update(ctx, a),
+        Some(Sub::Decide(a)) => super::breach_decide::run(ctx, a),
         None => run_evaluate(ctx, args),
     }
 }

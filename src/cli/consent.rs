@@ -477,7 +477,12 @@ fn withdraw(ws: &Workspace, reg: &Register, a: WithdrawArgs) -> Result<i32> {
             "withdrawn_by": w.withdrawn_by,
             "withdrawn_via": w.withdrawn_via,
             "subject": c.subject,
-            "takedown": takedown,
+            // B9: each publication with its Art. 17(2) steps (an addition).
+            "takedown": takedown.iter().map(|p| {
+                let mut v = serde_json::to_value(p).expect("serialises");
+                v["steps"] = json!(crate::assessment::photo::erasure_steps(&p.channel));
+                v
+            }).collect::<Vec<_>>(),
         }));
         return Ok(0);
     }
@@ -515,6 +520,9 @@ fn withdraw(ws: &Workspace, reg: &Register, a: WithdrawArgs) -> Result<i32> {
                 "  - {}  {}  {}  {}",
                 p.publication_id, p.channel, p.published_on, p.file
             );
+            for step in crate::assessment::photo::erasure_steps(&p.channel) {
+                println!("      · {step}");
+            }
         }
     }
     Ok(0)

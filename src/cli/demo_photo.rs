@@ -135,10 +135,39 @@ const CONSENTS: &[Row] = &[
         "e-post 2026-05-03",
         "email",
     ),
+    (
+        "elev-0150",
+        "pupil",
+        "2012",
+        "guardian",
+        "Vårdnadshavare C",
+        "inform_activity,event",
+        SOLL,
+        "2026-08-17",
+        "2027-06-15",
+        "BUN 2026/118-4",
+        "signed_form",
+    ),
 ];
 
 /// Pictures: (policy preset, answers file).
 const PICTURES: &[(&str, &str)] = &[
+    // A 14-year-old with a guardian's consent but not her own (B8): not allowed; the record
+    // shows "vårdnadshavare: giltigt …; personen själv: saknas".
+    (
+        "sollentuna",
+        r#"description = "Elev spelar fiol på luciakonserten (fiktiv)"
+channel = "sollentuna-skola-ig"
+purpose = "event"
+published_on = 2026-11-27
+identifiable = true
+in_focus = true
+[[people]]
+ref = "elev-0150"
+role = "pupil"
+age = 14
+"#,
+    ),
     // Law allows on the guardian's consent; Sollentuna forbids any identifiable child under 13.
     (
         "sollentuna",

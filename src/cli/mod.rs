@@ -16,6 +16,7 @@ mod archive;
 pub mod assess;
 mod assess_all;
 pub mod breach;
+mod breach_decide;
 pub mod choices;
 pub mod consent;
 mod demo;

@@ -8,13 +8,20 @@ use crate::organisation::{self, List};
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
     /// Show the organisation, its committees (nämnder) and companies, and the DPO
+    #[command(after_help = "Exempel / example:\n  dataskydd org show --json")]
     Show {
         #[arg(long)]
         json: bool,
     },
     /// Add a committee (nämnd): its own authority and its own controller
+    #[command(
+        after_help = "Exempel / example:\n  dataskydd org add-committee \"Kultur- och fritidsnämnden\""
+    )]
     AddCommittee { name: String },
     /// Add a municipal company: its own legal person and its own controller
+    #[command(
+        after_help = "Exempel / example:\n  dataskydd org add-company \"Nyköpings Hamn AB\""
+    )]
     AddCompany { name: String },
 }
 

@@ -128,18 +128,31 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         for (k, then, now) in &diff.fields {
             println!("  {k}: {then} → {now}");
         }
+        // Rules 2026.12: each change names the DOMAIN rule behind it (the catalogue's mark).
+        let mark = |c: &str| {
+            crate::finding::catalogue()
+                .get(c)
+                .map(|e| format!(" [{}]", e.mark))
+                .unwrap_or_default()
+        };
         for c in &diff.added {
-            println!("  + {c}  {}", t("(ny slutsats)", "(new finding)"));
+            println!(
+                "  + {c}{}  {}",
+                mark(c),
+                t("(ny slutsats)", "(new finding)")
+            );
         }
         for c in &diff.removed {
             println!(
-                "  - {c}  {}",
+                "  - {c}{}  {}",
+                mark(c),
                 t("(gäller inte längre)", "(no longer applies)")
             );
         }
         for c in &diff.changed {
             println!(
-                "  ~ {c}  {}",
+                "  ~ {c}{}  {}",
+                mark(c),
                 t(
                     "(ändrad text, källor eller rättsläge)",
                     "(changed text, sources or settledness)"
@@ -165,10 +178,20 @@ fn reevaluate(
             let typed: crate::assessment::account::Answers =
                 serde_json::from_value(v).map_err(|e| Error::input(e.to_string()))?;
             let id = old["account"].as_str().unwrap_or_default();
-            Ok(
-                serde_json::to_value(crate::assessment::account::assess(id, &typed))
-                    .expect("serialises"),
-            )
+            // The organisation's facts as the workspace holds them now (A5, A6, A9).
+            let result = match ws {
+                Some(ws) => {
+                    let registered = crate::registers::accounts::find(&ws.accounts_csv(), id).ok();
+                    let cx = crate::assessment::account::Context::of(
+                        ws,
+                        typed.account.platform,
+                        registered.as_ref(),
+                    );
+                    crate::assessment::account::assess_in(id, &typed, &cx)
+                }
+                None => crate::assessment::account::assess(id, &typed),
+            };
+            Ok(serde_json::to_value(result).expect("serialises"))
         }
         other => super::rerun_more::reevaluate(other, answers, old, ws),
     }
@@ -186,7 +209,18 @@ struct Diff {
 fn compare(old: &Value, new: &Value) -> Diff {
     let mut d = Diff::default();
     let list = |v: &Value| -> Vec<Value> { v["findings"].as_array().cloned().unwrap_or_default() };
-    let (of, nf) = (list(old), list(new));
+    // The catalogue's `title` (rules 2026.12) is a heading, not a conclusion: not compared.
+    let strip = |v: Vec<Value>| -> Vec<Value> {
+        v.into_iter()
+            .map(|mut f| {
+                if let Some(o) = f.as_object_mut() {
+                    o.remove("title");
+                }
+                f
+            })
+            .collect()
+    };
+    let (of, nf) = (strip(list(old)), strip(list(new)));
     let key = |f: &Value| f["code"].as_str().unwrap_or_default().to_string();
     for f in &nf {
         if of.iter().any(|o| o == f) {
@@ -250,6 +284,18 @@ mod tests {
             d.fields,
             vec![("exposure".to_string(), json!("medium"), json!("high"))]
         );
+    }
+
+    #[test]
+    fn a_title_added_by_rules_2026_12_is_not_a_change() {
+        let old = json!({"findings": [f("CTRL-SINGLE", "a", false)]});
+        let mut nf = f("CTRL-SINGLE", "a", false);
+        nf["title"] = json!("Nämnden är ensam personuppgiftsansvarig");
+        let new = json!({"findings": [nf, f("ADMINS-UNKNOWN", "b", false)]});
+        let d = compare(&old, &new);
+        assert!(d.changed.is_empty());
+        assert_eq!(d.added, vec!["ADMINS-UNKNOWN"]);
+        assert_eq!(crate::finding::catalogue()["ADMINS-UNKNOWN"].mark, "A5");
     }
 
     #[test]

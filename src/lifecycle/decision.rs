@@ -223,5 +223,6 @@ mod tests {
         assert_eq!(r.status, Status::Rejected);
         assert_eq!(r.outcomes, vec!["ACCOUNT-REJECTED"]);
         assert!(!r.findings[0].sources.is_empty());
+        assert!(r.findings.iter().any(|f| f.code == "ACCOUNT-REJECTED"));
     }
 }

@@ -42,6 +42,8 @@ pub const COLUMNS: &[&str] = &[
 
 pub const EVALUATION: &str = "evaluation";
 pub const FOLLOW_UP: &str = "follow_up";
+/// The controller's recorded decision (`breach decide`, DOMAIN C6).
+pub const DECISION: &str = "decision";
 
 /// One row of the log.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -176,8 +178,11 @@ pub struct Summary {
     pub subjects_informed_at: Option<String>,
     pub dpo_decision_required: bool,
     pub outcomes: Vec<String>,
-    /// Notification due and not yet done (IMY, or the people concerned).
+    /// Notification due and not yet done (IMY, or the people concerned), or a decision the
+    /// controller has not yet recorded (C6).
     pub open: bool,
+    /// C6: the evaluation left the decision to the controller and none is recorded yet.
+    pub decision_pending: bool,
     /// Whole hours from now to the IMY deadline while IMY is still to be notified
     /// (negative: overdue); null otherwise.
     pub hours_left: Option<i64>,
@@ -275,11 +280,28 @@ pub fn summarise(entries: &[Entry], now: DateTime<FixedOffset>) -> Vec<Summary> 
                 dpo_decision_required: e.dpo_decision_required == "true",
                 outcomes: e.outcomes.split_whitespace().map(str::to_string).collect(),
                 open: false,
+                decision_pending: e.dpo_decision_required == "true",
                 hours_left: None,
                 overdue: false,
                 notified_late: false,
                 record: e.record.clone(),
             });
+        } else if let (DECISION, Some(&i)) = (e.entry.as_str(), index.get(e.id.as_str())) {
+            // C6: the controller's decision replaces the evaluation's default.
+            let s = &mut out[i];
+            s.breach = e.breach.clone();
+            s.notify_imy = e.notify_imy == "true";
+            s.notify_subjects = e.notify_subjects == "true";
+            s.decision_pending = false;
+            s.dpo_decision_required = false;
+            if s.notify_imy && s.imy_deadline.is_none() {
+                s.imy_deadline = DateTime::parse_from_rfc3339(&s.aware_at)
+                    .ok()
+                    .map(|a| rfc3339(crate::assessment::breach::imy_deadline(a)));
+            }
+            if !e.outcomes.is_empty() {
+                s.outcomes.push(e.outcomes.clone());
+            }
         } else if let Some(&i) = index.get(e.id.as_str()) {
             let s = &mut out[i];
             if let Some(v) = non_empty(&e.notified_imy_at) {
@@ -297,7 +319,7 @@ pub fn summarise(entries: &[Entry], now: DateTime<FixedOffset>) -> Vec<Summary> 
             .and_then(|d| DateTime::parse_from_rfc3339(d).ok());
         let imy_open = s.notify_imy && s.notified_imy_at.is_none();
         let subjects_open = s.notify_subjects && s.subjects_informed_at.is_none();
-        s.open = imy_open || subjects_open;
+        s.open = imy_open || subjects_open || s.decision_pending;
         if let (true, Some(d)) = (imy_open, deadline) {
             s.hours_left = Some((d - now).num_minutes().div_euclid(60));
             s.overdue = now > d;
