@@ -1042,7 +1042,7 @@ impl Tx<'_> {
                     // Verify the whole chain once: the message then says which line fails,
                     // or that the register is only unanchored.
                     let w = walk(
-                        &self.file,
+                        rewind(&self.file, &self.ledger.path)?,
                         &self.ledger.walk_opts(self.end, None),
                         |_, _| Ok(()),
                     )
@@ -1071,7 +1071,7 @@ impl Tx<'_> {
                         // Find and name the line that fails (or, on a network drive, check
                         // the whole chain head before appending to it).
                         let w = walk(
-                            &self.file,
+                            rewind(&self.file, &self.ledger.path)?,
                             &self.ledger.walk_opts(self.end, Some(cp.bytes)),
                             |_, _| Ok(()),
                         )
@@ -1137,7 +1137,7 @@ impl Tx<'_> {
         let rows = {
             let mut rows = Vec::new();
             let o = self.ledger.walk_opts(self.end, None);
-            walk(&self.file, &o, |_, f| {
+            walk(rewind(&self.file, &self.ledger.path)?, &o, |_, f| {
                 rows.push(f.strings(self.ledger.columns.len()));
                 Ok(())
             })?;
@@ -1336,6 +1336,13 @@ impl Tx<'_> {
         self.checkpoints_len += cp.line().len() as u64;
         Ok(true)
     }
+}
+
+/// The file, positioned at its start (walks read from the current position).
+fn rewind<'f>(f: &'f File, path: &Path) -> Result<&'f File> {
+    let mut r = f;
+    r.seek(SeekFrom::Start(0)).at(path)?;
+    Ok(f)
 }
 
 fn nothing_written(e: Error) -> Error {

@@ -11,6 +11,7 @@ mod fuzz_regressions;
 mod interactive;
 mod photo;
 mod records;
+mod registers;
 mod robustness;
 mod signing;
 mod test;
