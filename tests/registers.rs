@@ -684,3 +684,63 @@ fn exits_and_messages() {
     std::fs::write(ws.file("consents.csv"), &b).unwrap();
     ws.run(&["consent", "list"]).code(1).stderr_has("rad 2");
 }
+
+fn check_status(ws: &Workspace, subject: &str) -> crate::test::Output {
+    ws.run(&[
+        "consent",
+        "check",
+        "--subject",
+        subject,
+        "--purpose",
+        "event",
+        "--channel",
+        CH,
+        "--on",
+        "2026-11-23",
+        "--json",
+    ])
+}
+
+#[test]
+fn the_index_is_rebuilt_after_an_append_a_deletion_and_tampering() {
+    let ws = setup("gdpr");
+    let id1 = add(&ws, "elev-1", "guardian", "2016");
+    check_status(&ws, "elev-1").ok();
+    assert!(
+        ws.file("consents.csv.index").exists(),
+        "the first lookup builds the index"
+    );
+    // Another process appends: the next lookup sees the new rows (read after the index).
+    let id2 = add(&ws, "elev-2", "guardian", "2016");
+    let v = check_status(&ws, "elev-2").ok().json();
+    assert_eq!(v["consent_ids"][0], id2.as_str());
+    ws.run(&["consent", "withdraw", &id1]).ok();
+    assert_eq!(
+        check_status(&ws, "elev-1").code(1).json()["status"],
+        "withdrawn"
+    );
+    // Deleted: rebuilt.
+    std::fs::remove_file(ws.file("consents.csv.index")).unwrap();
+    assert_eq!(check_status(&ws, "elev-2").ok().json()["status"], "valid");
+    assert!(ws.file("consents.csv.index").exists());
+    // Damaged: rebuilt.
+    ws.write("consents.csv.index", "garbage");
+    check_status(&ws, "elev-2").ok();
+    // Tampering with an indexed row (its own hash recomputed): refused, never hidden.
+    let s = ws.read("consents.csv");
+    let l: Vec<&str> = s.lines().collect();
+    let row = l[2];
+    let cut = row.rfind(',').unwrap();
+    let edited_body = row[..cut].replace("2027-06-30", "2099-06-30");
+    let h = dataskydd::ledger::sha256_hex(edited_body.as_bytes());
+    let edited = s.replacen(row, &format!("{edited_body},{h}"), 1);
+    ws.write("consents.csv", &edited);
+    check_status(&ws, "elev-2").code(1).stderr_has("rad 3");
+    ws.run(&["consent", "verify"]).code(1).stderr_has("rad 4");
+    // And with the whole chain recomputed: the checkpoint no longer matches.
+    ws.write("consents.csv", &recompute_chain(&edited));
+    check_status(&ws, "elev-2").code(1);
+    ws.run(&["consent", "verify"])
+        .code(1)
+        .stderr_has("kontrollpunkt");
+}

@@ -454,7 +454,7 @@ fn withdraw(ws: &Workspace, reg: &Register, a: WithdrawArgs) -> Result<i32> {
         })?,
         None => crate::clock::now(),
     };
-    if at > crate::clock::now() + chrono::Duration::days(1) {
+    if at > crate::clock::now() + chrono::Duration::days(366) {
         return Err(Error::input(t(
             &format!(
                 "{} ligger i framtiden; en återkallelse registreras när den görs",

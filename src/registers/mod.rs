@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod assessments;
 pub mod breaches;
 pub mod consents;
+pub mod index;
 pub mod publications;
 
 use std::path::PathBuf;
