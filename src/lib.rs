@@ -8,6 +8,7 @@
 //! - [`signing`] signs and verifies PDFs; it knows nothing of assessments.
 //! - [`ledger`] and [`registers`] own the files on disk.
 
+pub mod archive;
 pub mod assessment;
 pub mod cli;
 pub mod clock;
@@ -16,6 +17,8 @@ pub mod error;
 pub mod finding;
 pub mod i18n;
 pub mod ledger;
+pub mod notice;
+pub mod organisation;
 pub mod questionnaire;
 pub mod record;
 pub mod registers;

@@ -32,6 +32,13 @@ pub struct Args {
     /// The signer's role (title on the signing certificate)
     #[arg(long, default_value = "Dataskyddsombud")]
     pub signer_role: String,
+    /// A committee (nämnd) of the organisation, repeatable; replaces the preset's list
+    /// (an `assess` owner_unit must be one of the committees or companies; `dataskydd org`)
+    #[arg(long = "committee", value_name = "NAME")]
+    pub committees: Vec<String>,
+    /// A municipal company (its own legal person and controller), repeatable
+    #[arg(long = "company", value_name = "NAME")]
+    pub companies: Vec<String>,
 }
 
 /// The committees a preset starts with (each nämnd is its own controller).
@@ -80,8 +87,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         organisation: Organisation {
             name: a.org.clone(),
             language: ctx.lang,
-            committees: committees(&a.preset),
-            companies: Vec::new(),
+            committees: if a.committees.is_empty() {
+                committees(&a.preset)
+            } else {
+                a.committees.clone()
+            },
+            companies: a.companies.clone(),
         },
         dpo: Dpo {
             name: a.dpo_name,
@@ -93,6 +104,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             child_consents_alone_from: None,
         },
         signing: Signing::default(),
+        retention: Default::default(),
     };
     let body = toml::to_string_pretty(&config).expect("config serialises");
     let text = format!(

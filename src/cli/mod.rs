@@ -10,15 +10,19 @@ use crate::i18n::{self, Lang};
 use crate::workspace::Workspace;
 
 mod account;
+mod archive;
 mod assess;
 mod assess_all;
 mod breach;
+pub mod choices;
 mod consent;
 mod demo;
 mod demo_photo;
 mod init;
 pub mod keys;
 mod labels;
+mod notice;
+mod org;
 pub mod photo;
 mod rerun;
 mod rerun_more;
@@ -102,6 +106,22 @@ pub enum Command {
     Rerun(rerun::Args),
     /// Build a complete example workspace from the three municipalities in the sources
     Demo(demo::Args),
+    /// The organisation's committees (nämnder) and companies: show, add-committee, add-company
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  dataskydd org show\n  dataskydd org add-committee \"Kultur- och fritidsnämnden\"\n  dataskydd org add-company \"Nyköpings Hamn AB\""
+    )]
+    Org(org::Command),
+    /// The text for an account's "about" page (Art. 13, Art. 26(2), 1998:112 3 §)
+    Notice(notice::Args),
+    /// E-archive packages (FGS Paketstruktur 2.0 / E-ARK SIP): export a year, verify one
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd archive export --year 2026 --out arkiv-2026\n  \
+                      dataskydd archive verify arkiv-2026"
+    )]
+    Archive(archive::Command),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -183,6 +203,9 @@ fn run(cli: Cli) -> Result<i32> {
         Command::VerifyRegisters(a) => verify_registers::run(&ctx, a),
         Command::Rerun(a) => rerun::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
+        Command::Org(c) => org::run(&ctx, c),
+        Command::Notice(a) => notice::run(&ctx, a),
+        Command::Archive(c) => archive::run(&ctx, c),
     }
 }
 
