@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod ledger;
 pub mod notice;
 pub mod organisation;
+pub mod lifecycle;
 pub mod questionnaire;
 pub mod record;
 pub mod registers;
