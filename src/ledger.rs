@@ -100,9 +100,24 @@ pub struct VerifyReport {
 pub struct Fields {
     buf: Vec<u8>,
     ends: Vec<usize>,
+    offset: u64,
+    end: u64,
+    hash: String,
 }
 
 impl Fields {
+    /// Byte offset of the row's line in the register.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+    /// Byte offset just after the row's newline.
+    pub fn end(&self) -> u64 {
+        self.end
+    }
+    /// The row's own chain hash (chained registers).
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -295,6 +310,7 @@ fn walk<R: Read>(
         if o.watch.is_some() && w.watched.is_some() && w.line_after_watch.is_none() {
             w.line_after_watch = Some(n);
         }
+        let row_offset = w.end;
         w.end += line.len() as u64;
         let body = &line[..line.len() - 1];
         if body.is_empty() || body == b"\r" {
@@ -326,7 +342,11 @@ fn walk<R: Read>(
         }
         if chained {
             fields.truncate(o.columns.len());
+            fields.hash.clear();
+            fields.hash.push_str(&prev);
         }
+        fields.offset = row_offset;
+        fields.end = w.end;
         w.rows += 1;
         if o.watch == Some(w.end) {
             w.watched = Some(prev.clone());
@@ -596,6 +616,86 @@ impl Ledger {
             #[cfg(not(unix))]
             return Ok(f);
         }
+    }
+
+    /// Decodes one chained line's body (no newline) into its fields, without the chain
+    /// columns; the field count is checked.
+    pub fn split_row(&self, body: &[u8], out: &mut Fields) -> Result<()> {
+        split_fields(body, out).map_err(|k| fields_error(k).in_file(&self.path))?;
+        let want = self.columns.len() + if self.chained { 2 } else { 0 };
+        if out.len() != want {
+            return Err(Error::CheckFailed(format!(
+                "{}: {}",
+                self.path.display(),
+                t(
+                    "en rad har fel antal fält",
+                    "a row has the wrong number of fields"
+                )
+            )));
+        }
+        out.truncate(self.columns.len());
+        Ok(())
+    }
+
+    /// For a derived index built up to `covered` bytes ending in `head`: checks, under a
+    /// shared lock, that the register still ends there in that head, that the rows after it
+    /// chain on from it to the last signed checkpoint (its signature included), and returns
+    /// those rows (line number, body). `None` when the index cannot be used: rebuild it.
+    #[allow(clippy::type_complexity)]
+    pub fn tail_after(
+        &self,
+        covered: u64,
+        lines_before: usize,
+        head: &str,
+        limit_bytes: u64,
+    ) -> Result<Option<Vec<(usize, Vec<u8>)>>> {
+        let mut f = match files::open_read(&self.path) {
+            Ok(f) => f,
+            Err(e) => return Err(files::open_error(&self.path, e)),
+        };
+        f.lock_shared().at(&self.path)?;
+        let len = f.seek(SeekFrom::End(0)).at(&self.path)?;
+        let journal = read_journal(&self.path)?;
+        let limit = journal.map(|j| j.start.min(len)).unwrap_or(len);
+        let limit = limit.min(complete_len(&mut f, &self.path)?);
+        if covered > limit || limit - covered > limit_bytes || covered == 0 {
+            return Ok(None);
+        }
+        let cps = self.checkpoint_tail()?;
+        if let Some(a) = anchor::anchor_for(&self.path) {
+            match &cps.last {
+                Some(cp) if cp.bytes == limit && cp.valid(&self.path, &a.trusted()?) => {}
+                _ => return Ok(None),
+            }
+        }
+        let (last, _) = last_line(&mut f, covered, &self.path)?;
+        let body = &last[..last.len() - 1];
+        match row_hash_ok(body) {
+            Some(h) if h == head => {}
+            _ => return Ok(None),
+        }
+        f.seek(SeekFrom::Start(covered)).at(&self.path)?;
+        let mut r = BufReader::new((&f).take(limit - covered));
+        let mut prev = head.to_string();
+        let mut out = Vec::new();
+        let mut line = Vec::new();
+        let mut n = lines_before;
+        loop {
+            line.clear();
+            if r.read_until(b'\n', &mut line).at(&self.path)? == 0 {
+                break;
+            }
+            n += 1;
+            let body = line.strip_suffix(b"\n").unwrap_or(&line);
+            prev = check_link(body, &prev).map_err(|(sv, en)| chain_fail(&self.path, n, sv, en))?;
+            out.push((n, body.to_vec()));
+        }
+        if let (Some(cp), Some(_)) = (&cps.last, anchor::anchor_for(&self.path)) {
+            if cp.head != prev {
+                return Ok(None);
+            }
+        }
+        Ok(Some(out))
     }
 
     /// Holds a shared lock on the register until the returned file is dropped: writers
@@ -1042,7 +1142,7 @@ impl Tx<'_> {
                     // Verify the whole chain once: the message then says which line fails,
                     // or that the register is only unanchored.
                     let w = walk(
-                        &self.file,
+                        rewind(&self.file, &self.ledger.path)?,
                         &self.ledger.walk_opts(self.end, None),
                         |_, _| Ok(()),
                     )
@@ -1071,7 +1171,7 @@ impl Tx<'_> {
                         // Find and name the line that fails (or, on a network drive, check
                         // the whole chain head before appending to it).
                         let w = walk(
-                            &self.file,
+                            rewind(&self.file, &self.ledger.path)?,
                             &self.ledger.walk_opts(self.end, Some(cp.bytes)),
                             |_, _| Ok(()),
                         )
@@ -1137,7 +1237,7 @@ impl Tx<'_> {
         let rows = {
             let mut rows = Vec::new();
             let o = self.ledger.walk_opts(self.end, None);
-            walk(&self.file, &o, |_, f| {
+            walk(rewind(&self.file, &self.ledger.path)?, &o, |_, f| {
                 rows.push(f.strings(self.ledger.columns.len()));
                 Ok(())
             })?;
@@ -1338,6 +1438,13 @@ impl Tx<'_> {
     }
 }
 
+/// The file, positioned at its start (walks read from the current position).
+fn rewind<'f>(f: &'f File, path: &Path) -> Result<&'f File> {
+    let mut r = f;
+    r.seek(SeekFrom::Start(0)).at(path)?;
+    Ok(f)
+}
+
 fn nothing_written(e: Error) -> Error {
     match e {
         Error::CheckFailed(m) => Error::CheckFailed(format!(
@@ -1349,6 +1456,13 @@ fn nothing_written(e: Error) -> Error {
         )),
         other => other,
     }
+}
+
+/// A chained line's own hash, if it matches the line's bytes.
+pub fn row_hash_ok(body: &[u8]) -> Option<String> {
+    let cut = memchr::memrchr(b',', body)?;
+    let h = sha256_hex(&body[..cut]);
+    (h.as_bytes() == &body[cut + 1..]).then_some(h)
 }
 
 /// The `prev_hash` field of a chained line.

@@ -313,6 +313,18 @@ pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// A CSV file whose header ends in `prev_hash,hash`: a register (of any command).
+fn is_register(path: &Path) -> bool {
+    use std::io::{BufRead, Read};
+    let Ok(f) = crate::ledger::files::open_read(path) else {
+        return crate::ledger::files::is_symlink(path);
+    };
+    let mut line = Vec::new();
+    let _ = std::io::BufReader::new(f.take(1 << 16)).read_until(b'\n', &mut line);
+    let line = String::from_utf8_lossy(&line);
+    line.trim_end().ends_with("prev_hash,hash")
+}
+
 fn exists_error(path: &Path) -> Error {
     Error::Usage(t(
         &format!(
@@ -371,7 +383,7 @@ pub fn check_export_target(ws: &Workspace, target: &Path, force: bool) -> Result
         let is_own = own
             .iter()
             .any(|o| first == *o || first.starts_with(&format!("{o}.")))
-            || (in_root && t_abs.exists() && (first.ends_with(".csv") || first.starts_with('.')));
+            || (in_root && t_abs.exists() && (first.starts_with('.') || is_register(&t_abs)));
         if is_own {
             return Err(Error::Usage(t(
                 &format!(

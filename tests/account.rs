@@ -163,8 +163,9 @@ fn a_corrupted_register_row_is_named() {
     let mut text = ws.read("accounts.csv");
     text.push_str("a-2,x\n");
     ws.write("accounts.csv", &text);
+    // A row without its chain hashes breaks the chain: a check that says no (exit 1).
     ws.run(&["account", "list"])
-        .code(2)
+        .code(1)
         .stderr_has("accounts.csv")
         .stderr_has("rad 3");
 }

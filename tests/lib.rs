@@ -16,6 +16,7 @@ mod pdfa;
 mod photo;
 mod reading;
 mod records;
+mod registers;
 mod robustness;
 mod signing;
 mod test;

@@ -26,11 +26,11 @@ fn hand_edited_row_with_an_extra_column_is_named() {
         .read("accounts.csv")
         .replacen("a-2,instagram,UN", "a-2,instagram,UN,extra", 1);
     ws.write("accounts.csv", &text);
+    // The register is chained: an edited row breaks its hash (a check that says no).
     ws.run(&["account", "list"])
-        .code(2)
+        .code(1)
         .stderr_has("accounts.csv")
-        .stderr_has("rad 3")
-        .stderr_has("fält");
+        .stderr_has("rad 3");
     assert_eq!(ws.read("accounts.csv"), text, "the register was rewritten");
 }
 
@@ -48,9 +48,11 @@ fn missing_header_is_named() {
 
 #[test]
 fn bom_and_crlf_from_excel_are_read() {
-    let ws = with_two_accounts();
-    let text = format!("\u{feff}{}", ws.read("accounts.csv").replace('\n', "\r\n"));
-    ws.write("accounts.csv", &text);
+    // An old (unchained) accounts.csv saved by Excel: BOM and CRLF. (A chained register
+    // re-saved by Excel has changed bytes, and its chain says so.)
+    let ws = Workspace::new();
+    let text = "\u{feff}id,platform,owner,name,url,responsible,admins,purpose,added_at\r\na-1,x,KS,,,,,,\r\na-2,instagram,UN,,,,,,\r\n";
+    ws.write("accounts.csv", text);
     let out = ws.run(&["account", "list", "--json"]).ok().json();
     assert_eq!(out["accounts"].as_array().unwrap().len(), 2);
     assert_eq!(out["accounts"][1]["owner"], "UN");

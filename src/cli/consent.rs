@@ -466,6 +466,19 @@ fn withdraw(ws: &Workspace, reg: &Register, a: WithdrawArgs) -> Result<i32> {
         })?,
         None => crate::clock::now(),
     };
+    if at > crate::clock::now() + chrono::Duration::days(366) {
+        return Err(Error::input(t(
+            &format!(
+                "{} ligger i framtiden; en återkallelse registreras när den görs",
+                at.to_rfc3339()
+            ),
+            &format!(
+                "{} is in the future; a withdrawal is recorded when it is made",
+                at.to_rfc3339()
+            ),
+        ))
+        .field("--at"));
+    }
     let via = a.via.unwrap_or_else(|| t("ej angivet", "not stated"));
     let c = reg.withdraw(&a.consent_id, at, a.by.as_deref(), &via)?;
     let takedown = publications::Register::at(ws.publications_csv()).relying_on(&c.consent_id)?;

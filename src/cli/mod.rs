@@ -201,6 +201,21 @@ impl Ctx {
 }
 
 fn run(cli: Cli) -> Result<i32> {
+    // A fixed clock that does not parse would silently fall back to the real one.
+    if let Ok(s) = std::env::var(crate::clock::ENV) {
+        if chrono::DateTime::parse_from_rfc3339(s.trim()).is_err() {
+            return Err(Error::Usage(crate::i18n::t(
+                &format!(
+                    "{}='{s}' är ingen tidpunkt (RFC 3339, t.ex. 2026-11-20T10:00:00+01:00)",
+                    crate::clock::ENV
+                ),
+                &format!(
+                    "{}='{s}' is not a date-time (RFC 3339, e.g. 2026-11-20T10:00:00+01:00)",
+                    crate::clock::ENV
+                ),
+            )));
+        }
+    }
     let root = match cli.workspace {
         Some(p) => p,
         None => std::env::current_dir().map_err(|e| Error::io(&PathBuf::from("."), e))?,

@@ -337,9 +337,6 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
         }
         accounts.push((n, a));
     }
-    if !problems.is_empty() {
-        return Err(import_errors(&problems));
-    }
     // Under the register's lock: the ids taken, then the one all-or-nothing append.
     ledger(path).write(|tx| {
         let mut existing: std::collections::HashMap<String, Account> = Default::default();
@@ -352,13 +349,14 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
             a.platform == b.platform && a.owner == b.owner && a.name == b.name && a.url == b.url
         };
         if !accounts.is_empty()
+            && problems.is_empty()
             && accounts
                 .iter()
                 .all(|(_, a)| existing.get(&a.id).is_some_and(|e| same(a, e)))
         {
             return Ok(Imported::Already(accounts.len()));
         }
-        let mut problems = Vec::new();
+        let mut problems = problems;
         for (n, a) in &accounts {
             if existing.contains_key(&a.id) {
                 problems.push(

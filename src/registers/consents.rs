@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::i18n::t;
 use crate::ledger::{AppendReport, Fields, Ledger, Tx};
+use crate::registers::index;
 
 pub const COLUMNS: &[&str] = &[
     "consent_id",
@@ -329,21 +330,25 @@ impl Register {
 
     pub fn find(&self, id: &str) -> Result<Option<Consent>> {
         let id_b = id.as_bytes();
-        let mut found = self.scan(|r| r.get(C_ID) == id_b)?;
+        let mut found = self.indexed(&[index::key(b'i', id_b)], |r| r.get(C_ID) == id_b)?;
         Ok(found.pop())
     }
 
     /// Every consent of one subject.
     pub fn of_subject(&self, subject: &str) -> Result<Vec<Consent>> {
         let s = subject.as_bytes();
-        self.scan(|r| r.get(C_SUBJECT) == s)
+        self.indexed(&[index::key(b's', s)], |r| r.get(C_SUBJECT) == s)
     }
 
     /// Every consent of several subjects, by subject.
     pub fn of_subjects(&self, subjects: &[&str]) -> Result<HashMap<String, Vec<Consent>>> {
         let set: HashSet<&[u8]> = subjects.iter().map(|s| s.as_bytes()).collect();
+        let keys: Vec<u64> = subjects
+            .iter()
+            .map(|s| index::key(b's', s.as_bytes()))
+            .collect();
         let mut out: HashMap<String, Vec<Consent>> = HashMap::new();
-        for c in self.scan(|r| set.contains(r.get(C_SUBJECT)))? {
+        for c in self.indexed(&keys, |r| set.contains(r.get(C_SUBJECT)))? {
             out.entry(c.subject.clone()).or_default().push(c);
         }
         Ok(out)
@@ -369,6 +374,27 @@ impl Register {
             status,
             consent_ids,
         })
+    }
+
+    /// The rows with these index keys, through `consents.csv.index` (rebuilt by a
+    /// verified pass when missing, stale or not matching the chain's head; see
+    /// [`index`]); `keep` filters them (keys are hashes).
+    fn indexed(&self, keys: &[u64], keep: impl Fn(&Fields) -> bool) -> Result<Vec<Consent>> {
+        let path = self.path().to_path_buf();
+        if !path.exists() {
+            return Ok(Vec::new());
+        }
+        for attempt in 0..2 {
+            let mut b = Builder::default();
+            if index::lookup(&self.ledger, keys, |line, f| b.push(line, f, &keep, &path))?.is_some()
+            {
+                return Ok(b.finish());
+            }
+            if attempt == 0 {
+                index::build(&self.ledger, &[(b's', C_SUBJECT), (b'i', C_ID)])?;
+            }
+        }
+        self.scan(keep)
     }
 
     /// Streams the register (verified up to its last signed checkpoint: a broken register

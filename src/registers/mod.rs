@@ -6,6 +6,7 @@ pub mod actions;
 pub mod assessments;
 pub mod breaches;
 pub mod consents;
+pub mod index;
 pub mod publications;
 
 use std::path::PathBuf;
