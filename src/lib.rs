@@ -9,6 +9,7 @@
 //! - [`ledger`] and [`registers`] own the files on disk.
 
 pub mod assessment;
+#[doc(hidden)]
 pub mod cli;
 pub mod clock;
 pub mod document;
@@ -18,6 +19,7 @@ pub mod i18n;
 pub mod ledger;
 pub mod questionnaire;
 pub mod record;
+pub mod records;
 pub mod registers;
 pub mod signing;
 pub mod workspace;

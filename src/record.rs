@@ -42,7 +42,7 @@ pub fn write(ws: &Workspace, record: &Record, out_dir: &Path) -> Result<PathBuf>
 /// Renders and signs a record into bytes (nothing written).
 pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
     let now = crate::clock::now();
-    let signer = crate::cli::keys::cached_signer(ws)?;
+    let signer = crate::signing::keystore::cached_signer(ws)?;
     let mut markup = render_markup(record)?;
     markup.push_str(&signature_block(
         &signer,

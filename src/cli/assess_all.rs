@@ -268,7 +268,7 @@ fn write_summary(ws: &Workspace, done: &[Done], out_dir: &Path) -> Result<PathBu
     let mut worst: Vec<&Done> = done.iter().filter(|d| d.must > 0).collect();
     worst.sort_by(|a, b| b.must.cmp(&a.must).then(a.id.cmp(&b.id)));
     let now = crate::clock::now();
-    let labels = super::labels::labels();
+    let labels = crate::records::labels::labels();
     let data = json!({
         "org": ws.config.organisation.name,
         "date": now.format("%Y-%m-%d %H:%M").to_string(),
@@ -279,7 +279,7 @@ fn write_summary(ws: &Workspace, done: &[Done], out_dir: &Path) -> Result<PathBu
         "must": done.iter().map(|d| d.must).sum::<usize>(),
         "committees": per.iter().map(|(k, v)| json!({"name": k, "accounts": v.0, "high": v.1, "medium": v.2, "low": v.3, "must": v.4})).collect::<Vec<_>>(),
         "open": worst.iter().take(50).map(|d| json!({"id": d.id, "owner": d.owner, "exposure": labels.get(&d.exposure).cloned().unwrap_or(json!(d.exposure)), "must": d.must})).collect::<Vec<_>>(),
-        "signer": crate::cli::keys::signer_summary(ws),
+        "signer": crate::signing::keystore::signer_summary(ws),
     });
     let result = data.clone();
     record::write(

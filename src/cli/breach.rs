@@ -18,7 +18,6 @@ use crate::record::{self, Record};
 use crate::registers::breaches::{BreachLog, Entry};
 use crate::workspace::{line_of, Workspace};
 
-mod document;
 mod list;
 
 #[derive(clap::Args, Debug)]
@@ -273,7 +272,7 @@ fn write_evaluation(
     crate::workspace::write_atomic(&answers_file, saved.as_bytes())?;
 
     let out_dir = args.out.clone().unwrap_or_else(|| ws.output_dir());
-    let data = document::data(ws, q, a, &evaluation, &id, fictional, &saved);
+    let data = crate::records::breach::data(ws, q, a, &evaluation, &id, fictional, &saved);
     let mut result = result_json(&id, &evaluation, None, None);
     if fictional {
         result["fictional"] = Value::Bool(true);
@@ -497,7 +496,7 @@ mod tests {
         )
         .unwrap();
         let ws = Workspace::open(d.path()).unwrap();
-        crate::cli::keys::ensure_default_signer(&ws, "Test", "DSO").unwrap();
+        crate::signing::keystore::ensure_default_signer(&ws, "Test", "DSO").unwrap();
         demo(&ws).unwrap();
         let log = BreachLog::at(&ws);
         let entries = log.entries().unwrap();

@@ -295,7 +295,7 @@ fn write_receipt(ws: &Workspace, c: &Consent, out: &std::path::Path) -> Result<P
         "purposes": c.purposes.join(", "),
         "channels": c.channels.join(", "),
         "media": c.media.join(", "),
-        "labels": super::labels::labels(),
+        "labels": crate::records::labels::labels(),
     });
     record::write(
         ws,
@@ -744,7 +744,7 @@ fn extract(ws: &Workspace, reg: &Register, a: ExtractArgs) -> Result<i32> {
             "extract": result,
             "has_consents": !consents.is_empty(),
             "has_publications": !pubs.is_empty(),
-            "labels": super::labels::labels(),
+            "labels": crate::records::labels::labels(),
         });
         Some(record::write(
             ws,

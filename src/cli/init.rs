@@ -104,7 +104,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         config: config.clone(),
     };
     crate::registers::create_all(&ws_paths)?;
-    crate::cli::keys::ensure_default_signer(&ws_paths, &a.signer_name, &a.signer_role)?;
+    crate::signing::keystore::ensure_default_signer(&ws_paths, &a.signer_name, &a.signer_role)?;
     // The config is written last: a workspace exists only once everything in it does.
     workspace::write_private_new(&config_path, text.as_bytes())?;
     eprintln!(

@@ -9,7 +9,7 @@ use super::{print_json, Ctx};
 use crate::error::{Error, IoContext, Result};
 use crate::i18n::t;
 use crate::signing::{self, CertInfo, Signer};
-use crate::workspace::{create_private_dir, write_atomic, write_private_new, Workspace};
+use crate::workspace::{create_private_dir, write_private_new};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
@@ -136,19 +136,6 @@ fn print_info(i: &CertInfo) {
     );
 }
 
-/// Copies a key + certificate in as the workspace's default signer.
-fn install_default(ws: &Workspace, key_pem: &[u8], cert_pem: &[u8]) -> Result<()> {
-    let (k, c) = (ws.signing_key(), ws.signing_cert());
-    for p in [&k, &c] {
-        if let Some(dir) = p.parent() {
-            create_private_dir(dir)?;
-        }
-    }
-    write_atomic(&k, key_pem)?;
-    write_atomic(&c, cert_pem)?;
-    Ok(())
-}
-
 fn new(ctx: &Ctx, a: NewArgs) -> Result<i32> {
     let ws = ctx.workspace()?;
     let org = a
@@ -161,7 +148,7 @@ fn new(ctx: &Ctx, a: NewArgs) -> Result<i32> {
     let cert_bytes = std::fs::read(&cert).at(&cert)?;
     if make_default {
         let key_bytes = std::fs::read(&key).at(&key)?;
-        install_default(&ws, &key_bytes, &cert_bytes)?;
+        crate::signing::keystore::install_default(&ws, &key_bytes, &cert_bytes)?;
     }
     let der =
         signing::read_certificates(&cert_bytes).map_err(|m| Error::input(m).in_file(&cert))?;
@@ -331,7 +318,7 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
     let (key, cert) = signing::free_pair(&dir, &signing::slug(&info.name));
     write_private_new(&key, key_pem.as_bytes())?;
     write_private_new(&cert, cert_pem.as_bytes())?;
-    install_default(&ws, key_pem.as_bytes(), cert_pem.as_bytes())?;
+    crate::signing::keystore::install_default(&ws, key_pem.as_bytes(), cert_pem.as_bytes())?;
 
     let mut warning = None;
     #[cfg(unix)]
@@ -394,57 +381,4 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         eprintln!("dataskydd: {w}");
     }
     Ok(0)
-}
-
-/// Creates the workspace's default signing key if it has none (`init` calls this).
-pub fn ensure_default_signer(ws: &Workspace, name: &str, role: &str) -> Result<()> {
-    if ws.signing_key().exists() {
-        return Ok(());
-    }
-    create_private_dir(&ws.keys_dir())?;
-    let org = ws.config.organisation.name.clone();
-    let (key, cert) = signing::new_key(&ws.keys_dir(), name, role, &org, crate::clock::now())?;
-    let key_bytes = std::fs::read(&key).at(&key)?;
-    let cert_bytes = std::fs::read(&cert).at(&cert)?;
-    install_default(ws, &key_bytes, &cert_bytes)
-}
-
-/// The workspace's signer (name, role, fingerprint) for a document's signature block.
-pub fn signer_summary(ws: &Workspace) -> serde_json::Value {
-    match cached_signer(ws) {
-        Ok(s) => json!({ "name": s.name(), "role": s.role(), "fingerprint": s.fingerprint() }),
-        Err(_) => json!({ "name": "-", "role": "-", "fingerprint": "-" }),
-    }
-}
-
-/// The workspace's signer, loaded once per process (a batch signs hundreds of records).
-pub fn cached_signer(ws: &Workspace) -> Result<std::sync::Arc<Signer>> {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Signer>>>> = OnceLock::new();
-    let key = ws.signing_key();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(s) = cache.lock().expect("signer cache").get(&key) {
-        return Ok(s.clone());
-    }
-    let s = Arc::new(load_signer(ws)?);
-    cache.lock().expect("signer cache").insert(key, s.clone());
-    Ok(s)
-}
-
-/// Loads the workspace's signer, or says how to make one.
-pub fn load_signer(ws: &Workspace) -> Result<Signer> {
-    if !ws.signing_key().exists() {
-        return Err(Error::Usage(t(
-            &format!(
-                "arbetsytan har ingen signeringsnyckel ({}): skapa en med `dataskydd keys new --name NAMN --role ROLL`",
-                ws.signing_key().display()
-            ),
-            &format!(
-                "the workspace has no signing key ({}): make one with `dataskydd keys new --name NAME --role ROLE`",
-                ws.signing_key().display()
-            ),
-        )));
-    }
-    Signer::load(&ws.signing_key(), &ws.signing_cert())
 }

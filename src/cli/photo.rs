@@ -165,7 +165,7 @@ pub fn decide_and_record(
         "result": result,
         "decision_text": decision_text(decision.decision),
         "policy_title": policy.title,
-        "labels": super::labels::labels(),
+        "labels": crate::records::labels::labels(),
     });
     let file = record::write(
         ws,
