@@ -12,14 +12,17 @@ pub mod assessment;
 #[doc(hidden)]
 pub mod cli;
 pub mod clock;
+pub mod demo;
 pub mod document;
 pub mod error;
 pub mod finding;
 pub mod i18n;
 pub mod ledger;
+pub mod pipeline;
 pub mod questionnaire;
 pub mod record;
 pub mod records;
 pub mod registers;
+pub mod setup;
 pub mod signing;
 pub mod workspace;

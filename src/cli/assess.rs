@@ -2,17 +2,18 @@
 //! to a signed PDF record.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
 use super::{print_json, Ctx};
-use crate::assessment::account::{self, Answers, Assessment};
-use crate::error::{Error, IoContext, Result};
+use crate::assessment::account::Assessment;
+use crate::error::Result;
 use crate::i18n::t;
+use crate::pipeline::account::{saved_path, AccountAssessment};
+use crate::pipeline::{self, Answers, Options};
 use crate::questionnaire::{self, Questionnaire};
-use crate::record::{self, Record};
-use crate::registers::{accounts, assessments};
+use crate::registers::accounts;
 use crate::workspace::Workspace;
 
 #[derive(clap::Args, Debug)]
@@ -51,150 +52,41 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
     if a.all {
-        return super::assess_all::run(&ws, &a.since, &a.only, a.out.as_deref(), a.json, a.dry_run);
+        return super::assess_all::run(&ws, &a.since, &a.only, a.out.clone(), a.json, a.dry_run);
     }
     let id = a.account.clone().unwrap_or_default();
-    accounts::check_id(&id).map_err(|e| e.field("ACCOUNT"))?;
-    let registered =
-        accounts::find(&ws.accounts_csv(), &id).map_err(|e| e.in_file(&ws.accounts_csv()))?;
-    let q = Questionnaire::load("account")?;
-    let saved = saved_path(&ws, &id);
-    let (text, file) = match &a.answers {
-        Some(f) => (std::fs::read_to_string(f).at(f)?, f.clone()),
+    let kind = AccountAssessment::registered(&ws, &id)?;
+    let answers = match &a.answers {
+        Some(f) => Answers::from_file(f)?,
         None => {
             if !std::io::stdin().is_terminal() {
                 return Err(questionnaire::prompt::no_terminal());
             }
-            (interactive(&ws, &q, &id, &registered)?, saved.clone())
+            let q = Questionnaire::load("account")?;
+            let registered = kind.registered.as_ref().expect("registered");
+            let text = interactive(&ws, &q, &id, registered)?;
+            Answers::toml(text, saved_path(&ws, &id))
         }
     };
-    let out_dir = a.out.clone().unwrap_or_else(|| ws.output_dir());
-    let (result, record) = assess_one(
-        &ws,
-        &q,
-        &id,
-        &text,
-        &file,
-        &out_dir,
-        a.dry_run,
-        Some(&registered),
-    )?;
-    if !a.dry_run && a.answers.is_some() {
-        crate::workspace::ensure_private_dir(&ws.answers_dir("assess"))?;
-        crate::workspace::write_atomic(&saved, text.as_bytes())?;
+    let opts = Options {
+        dry_run: a.dry_run,
+        out: a.out.clone(),
+        // An interactive run has kept its answers already, after every question.
+        keep_answers: a.answers.is_some(),
+    };
+    let done = pipeline::run(&ws, &kind, answers, &opts)?;
+    for note in &done.notes {
+        eprintln!("{note}");
     }
-    let mut out = serde_json::to_value(&result).expect("serialises");
-    if let Some((path, entry)) = &record {
-        assessments::append_all(&ws.path("assessments.csv"), std::slice::from_ref(entry))?;
-        out["record"] = json!(path.display().to_string());
-        println_path(a.json, path);
-    }
-    if a.json {
-        print_json(&out);
-    } else {
-        print_summary(&result);
-    }
-    Ok(0)
-}
-
-fn println_path(json: bool, path: &Path) {
-    if !json {
+    if let (Some(path), false) = (done.record(), a.json) {
         println!("{}", path.display());
     }
-}
-
-/// Validates an answers text, assesses and (unless `dry_run`) writes the signed record.
-/// The caller logs the returned entry (a batch logs all its entries in one write).
-#[allow(clippy::too_many_arguments)]
-pub fn assess_one(
-    ws: &Workspace,
-    q: &Questionnaire,
-    id: &str,
-    text: &str,
-    file: &Path,
-    out_dir: &Path,
-    dry_run: bool,
-    registered: Option<&accounts::Account>,
-) -> Result<(Assessment, Option<(PathBuf, assessments::Entry)>)> {
-    let answers = q.validate(text, file)?;
-    let typed: Answers =
-        serde_json::from_value(answers).map_err(|e| Error::input(e.to_string()).in_file(file))?;
-    if let Some(reg) = registered {
-        if typed.account.platform != reg.platform {
-            eprintln!(
-                "{}",
-                t(
-                    &format!(
-                        "Obs: svaren anger plattformen {}, registret {}.",
-                        typed.account.platform, reg.platform
-                    ),
-                    &format!(
-                        "Note: the answers give platform {}, the register {}.",
-                        typed.account.platform, reg.platform
-                    ),
-                )
-            );
-        }
-    }
-    let result = account::assess(id, &typed);
-    let record = if dry_run {
-        None
+    if a.json {
+        print_json(&done.json);
     } else {
-        Some(write_record(ws, q, text, &result, out_dir)?)
-    };
-    Ok((result, record))
-}
-
-pub fn saved_path(ws: &Workspace, id: &str) -> PathBuf {
-    ws.answers_dir("assess").join(format!("{id}.toml"))
-}
-
-/// Writes the signed record; returns its path and the row for assessments.csv.
-pub fn write_record(
-    ws: &Workspace,
-    q: &Questionnaire,
-    answers_toml: &str,
-    result: &Assessment,
-    out_dir: &Path,
-) -> Result<(PathBuf, assessments::Entry)> {
-    let now = crate::clock::now();
-    let stem = format!("bedomning-{}-{}", result.account, now.format("%Y%m%d"));
-    let data = crate::records::assessment::document_data(ws, q, result, answers_toml, &now);
-    let title = format!(
-        "{} – {}",
-        t("Dataskyddsbedömning", "Data protection assessment"),
-        result.account
-    );
-    let rec = Record {
-        template: "assessment",
-        data,
-        answers_toml: Some(answers_toml.to_string()),
-        result: serde_json::to_value(result).expect("serialises"),
-        title,
-        reason: t("Dataskyddsbedömning", "Data protection assessment"),
-        file_stem: stem,
-    };
-    let path = record::write(ws, &rec, out_dir)?;
-    let entry = assessments::Entry {
-        assessed_at: now.to_rfc3339(),
-        account: result.account.clone(),
-        controller: result.controller.clone().unwrap_or_default(),
-        exposure: result.exposure.clone(),
-        must_actions: result
-            .actions
-            .iter()
-            .filter(|x| x.level == crate::finding::Level::Must)
-            .count(),
-        should_actions: result
-            .actions
-            .iter()
-            .filter(|x| x.level == crate::finding::Level::Should)
-            .count(),
-        outcomes: result.outcomes.clone(),
-        record: path.display().to_string(),
-        rules_version: result.rules_version.to_string(),
-    };
-    Ok((path, entry))
+        print_summary(&done.outcome);
+    }
+    Ok(0)
 }
 
 fn print_summary(r: &Assessment) {

@@ -327,7 +327,11 @@ fn withdraw(ws: &Workspace, reg: &Register, a: WithdrawArgs) -> Result<i32> {
     };
     let via = a.via.unwrap_or_else(|| t("ej angivet", "not stated"));
     let c = reg.withdraw(&a.consent_id, at, a.by.as_deref(), &via)?;
-    let takedown = publications::Register::at(ws.publications_csv()).relying_on(&c.consent_id)?;
+    let mut takedown =
+        publications::Register::at(ws.publications_csv()).relying_on(&c.consent_id)?;
+    for p in &mut takedown {
+        p.file = ws.resolve(&p.file).display().to_string();
+    }
     let w = c.withdrawal.as_ref().expect("just withdrawn");
     if a.json {
         print_json(&json!({
@@ -721,7 +725,10 @@ fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
 fn extract(ws: &Workspace, reg: &Register, a: ExtractArgs) -> Result<i32> {
     let today = crate::clock::today();
     let consents = reg.of_subject(&a.subject)?;
-    let pubs = publications::Register::at(ws.publications_csv()).of_subject(&a.subject)?;
+    let mut pubs = publications::Register::at(ws.publications_csv()).of_subject(&a.subject)?;
+    for p in &mut pubs {
+        p.file = ws.resolve(&p.file).display().to_string();
+    }
     let result = json!({
         "kind": "consent_extract",
         "subject": a.subject,
@@ -732,12 +739,6 @@ fn extract(ws: &Workspace, reg: &Register, a: ExtractArgs) -> Result<i32> {
     let file = if a.dry_run {
         None
     } else {
-        let stem = format!(
-            "extract-{}",
-            &crate::ledger::sha256_hex(
-                format!("{}|{}", a.subject, crate::clock::now().to_rfc3339()).as_bytes()
-            )[..12]
-        );
         let data = json!({
             "organisation": ws.config.organisation.name,
             "dpo": ws.config.dpo,
@@ -746,7 +747,9 @@ fn extract(ws: &Workspace, reg: &Register, a: ExtractArgs) -> Result<i32> {
             "has_publications": !pubs.is_empty(),
             "labels": crate::records::labels::labels(),
         });
-        Some(record::write(
+        // Named by time and sequence, never by the person (a hash of the subject would be
+        // recoverable from the name).
+        Some(record::write_dated(
             ws,
             &Record {
                 template: "consent_extract",
@@ -761,7 +764,7 @@ fn extract(ws: &Workspace, reg: &Register, a: ExtractArgs) -> Result<i32> {
                     "Registerutdrag enligt artikel 15 GDPR",
                     "Register extract under GDPR Article 15",
                 ),
-                file_stem: stem,
+                file_stem: "registerutdrag".into(),
             },
             &a.out.clone().unwrap_or_else(|| ws.output_dir()),
         )?)

@@ -1,9 +1,10 @@
 //! `dataskydd init`: create a workspace.
 
 use super::Ctx;
-use crate::error::{Error, IoContext, Result};
+use crate::error::Result;
 use crate::i18n::t;
-use crate::workspace::{self, Config, Dpo, Organisation, Policy, Signing, CONFIG_FILE, PRESETS};
+use crate::setup::Setup;
+use crate::workspace::PRESETS;
 
 #[derive(clap::Args, Debug)]
 #[command(
@@ -34,79 +35,21 @@ pub struct Args {
     pub signer_role: String,
 }
 
-/// The committees a preset starts with (each nämnd is its own controller).
-fn committees(preset: &str) -> Vec<String> {
-    let list: &[&str] = match preset {
-        "stockholm" => &[
-            "Kommunstyrelsen",
-            "Utbildningsnämnden",
-            "Socialnämnden",
-            "Kulturnämnden",
-            "Miljö- och hälsoskyddsnämnden",
-            "Hägersten-Liljeholmens stadsdelsnämnd",
-        ],
-        "sollentuna" => &["Kommunstyrelsen", "Barn- och utbildningsnämnden"],
-        "nykoping" => &[
-            "Kommunstyrelsen",
-            "Barn- och ungdomsnämnden",
-            "Socialnämnden",
-        ],
-        _ => &["Kommunstyrelsen"],
-    };
-    list.iter().map(|s| s.to_string()).collect()
-}
-
 pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     let root = &ctx.root;
-    let config_path = root.join(CONFIG_FILE);
-    if config_path.exists() {
-        return Err(Error::Usage(t(
-            &format!(
-                "{} finns redan: arbetsytan skapas inte om och inget har ändrats",
-                config_path.display()
-            ),
-            &format!(
-                "{} already exists: the workspace is not re-created and nothing was changed",
-                config_path.display()
-            ),
-        )));
-    }
-    std::fs::create_dir_all(root).at(root)?;
-    let config = Config {
-        organisation: Organisation {
-            name: a.org.clone(),
-            language: ctx.lang,
-            committees: committees(&a.preset),
-            companies: Vec::new(),
-        },
-        dpo: Dpo {
-            name: a.dpo_name,
-            email: a.dpo_email,
-            phone: a.dpo_phone,
-        },
-        policy: Policy {
+    crate::setup::create(
+        root,
+        ctx.lang,
+        &Setup {
+            org: a.org.clone(),
             preset: a.preset.clone(),
-            child_consents_alone_from: None,
+            dpo_name: a.dpo_name,
+            dpo_email: a.dpo_email,
+            dpo_phone: a.dpo_phone,
+            signer_name: a.signer_name,
+            signer_role: a.signer_role,
         },
-        signing: Signing::default(),
-    };
-    let body = toml::to_string_pretty(&config).expect("config serialises");
-    let text = format!(
-        "# dataskydd workspace: {}\n# policy.preset: gdpr | stockholm | sollentuna | nykoping\n# policy.child_consents_alone_from = 15  (age from which a pupil's own consent suffices)\n\n{body}",
-        a.org
-    );
-    for dir in ["keys", "answers"] {
-        workspace::create_private_dir(&root.join(dir))?;
-    }
-    workspace::create_private_dir(&root.join("output"))?;
-    let ws_paths = crate::workspace::Workspace {
-        root: root.clone(),
-        config: config.clone(),
-    };
-    crate::registers::create_all(&ws_paths)?;
-    crate::signing::keystore::ensure_default_signer(&ws_paths, &a.signer_name, &a.signer_role)?;
-    // The config is written last: a workspace exists only once everything in it does.
-    workspace::write_private_new(&config_path, text.as_bytes())?;
+    )?;
     eprintln!(
         "{}",
         t(

@@ -15,12 +15,10 @@ mod assess_all;
 mod breach;
 mod consent;
 mod demo;
-mod demo_photo;
 mod init;
 mod keys;
 pub mod photo;
 mod rerun;
-mod rerun_more;
 mod usage_error;
 mod verify;
 

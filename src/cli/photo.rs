@@ -2,21 +2,15 @@
 //! register, the local policy, the signed decision record and `publications.csv`.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
-
-use serde_json::json;
+use std::path::PathBuf;
 
 use super::{print_json, Ctx};
-use crate::assessment::photo::{
-    self, ConsentLookup, ConsentView, Decision, PhotoAnswers, PhotoDecision,
-};
-use crate::assessment::policy::Policy;
-use crate::error::{Error, IoContext, Result};
+use crate::assessment::photo::PhotoDecision as Decision;
+use crate::error::{Error, Result};
 use crate::i18n::t;
+use crate::pipeline::photo::PhotoDecision;
+use crate::pipeline::{self, Answers, Done, Options};
 use crate::questionnaire::{self, Questionnaire};
-use crate::record::{self, Record};
-use crate::registers::{consents, publications};
-use crate::workspace::Workspace;
 
 #[derive(clap::Args, Debug)]
 #[command(
@@ -39,16 +33,13 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let q = Questionnaire::load("photo")?;
-    let (answers, source) = match &a.answers {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).at(path)?;
-            (q.validate(&text, path)?, Some(path.clone()))
-        }
+    let answers = match &a.answers {
+        Some(path) => Answers::from_file(path)?,
         None => {
             if !std::io::stdin().is_terminal() {
                 return Err(questionnaire_no_terminal());
             }
+            let q = Questionnaire::load("photo")?;
             let progress = ws.answers_dir("photo").join(".in-progress.toml");
             let start = match std::fs::read_to_string(&progress) {
                 // Resume where the last session stopped (answers so far, not yet validated).
@@ -63,26 +54,20 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             };
             let answers = questionnaire::ask(&q, &mut prompter, &start, None, &mut save)?;
             let _ = std::fs::remove_file(&progress);
-            (answers, None)
+            Answers::Value(answers)
         }
     };
-    let file_for_errors = source.clone().unwrap_or_else(|| PathBuf::from("answers"));
-    let out = a.out.clone().unwrap_or_else(|| ws.output_dir());
-    let policy = Policy::of(&ws)?;
-    let done = decide_and_record(
-        &ws,
-        &q,
-        &answers,
-        &file_for_errors,
-        &policy,
-        a.dry_run,
-        &out,
-    )?;
+    let opts = Options {
+        dry_run: a.dry_run,
+        out: a.out.clone(),
+        keep_answers: true,
+    };
+    let done = pipeline::run(&ws, &PhotoDecision::default(), answers, &opts)?;
+    for note in &done.notes {
+        eprintln!("{note}");
+    }
     if a.json {
-        let mut v = serde_json::to_value(&done.decision).expect("serialisable");
-        v["publication_id"] = json!(done.publication_id);
-        v["file"] = json!(done.file.as_ref().map(|f| f.display().to_string()));
-        print_json(&v);
+        print_json(&done.json);
     } else {
         print_text(&done);
     }
@@ -96,160 +81,9 @@ fn questionnaire_no_terminal() -> Error {
     ))
 }
 
-/// What one photo decision produced.
-pub struct Done {
-    pub decision: PhotoDecision,
-    pub publication_id: String,
-    pub file: Option<PathBuf>,
-}
-
-/// Decides on validated answers, and unless `dry_run` saves the answers, writes the signed
-/// record and appends to `publications.csv`.
-#[allow(clippy::too_many_arguments)]
-pub fn decide_and_record(
-    ws: &Workspace,
-    q: &Questionnaire,
-    answers: &serde_json::Value,
-    answers_file: &Path,
-    policy: &Policy,
-    dry_run: bool,
-    out: &Path,
-) -> Result<Done> {
-    let typed: PhotoAnswers = serde_json::from_value(answers.clone())
-        .map_err(|e| Error::input(e.to_string()).in_file(answers_file))?;
-    let channels = consents::known_channels(&ws.accounts_csv())?;
-    if !channels.contains(&typed.channel) {
-        return Err(Error::input(t(
-            &format!(
-                "kontot '{}' finns inte i accounts.csv (lägg till det med `dataskydd account add`)",
-                typed.channel
-            ),
-            &format!(
-                "the account '{}' is not in accounts.csv (add it with `dataskydd account add`)",
-                typed.channel
-            ),
-        ))
-        .in_file(answers_file)
-        .field("channel"));
-    }
-    let lookup = lookup(ws, &typed)?;
-    let decision = photo::decide(&typed, &lookup, policy);
-    let now = crate::clock::now();
-    let publication_id = format!(
-        "p-{}",
-        &crate::ledger::sha256_hex(
-            &[
-                consents::id_seed(),
-                serde_json::to_vec(answers).unwrap_or_default(),
-            ]
-            .concat()
-        )[..16]
-    );
-    if dry_run {
-        return Ok(Done {
-            decision,
-            publication_id,
-            file: None,
-        });
-    }
-    let answers_toml = q.to_toml(answers);
-    let saved = ws
-        .answers_dir("photo")
-        .join(format!("{publication_id}.toml"));
-    crate::workspace::write_atomic(&saved, answers_toml.as_bytes())?;
-    let result = serde_json::to_value(&decision).expect("serialisable");
-    let data = json!({
-        "organisation": ws.config.organisation.name,
-        "publication_id": publication_id,
-        "answers": answers,
-        "result": result,
-        "decision_text": decision_text(decision.decision),
-        "policy_title": policy.title,
-        "labels": crate::records::labels::labels(),
-    });
-    let file = record::write(
-        ws,
-        &Record {
-            template: "photo_decision",
-            data,
-            answers_toml: Some(answers_toml),
-            result,
-            title: t("Publiceringsbeslut: bild", "Publication decision: picture"),
-            reason: t(
-                "Beslut om publicering av bild",
-                "Decision on publishing a picture",
-            ),
-            file_stem: format!("photo-{publication_id}"),
-        },
-        out,
-    )?;
-    let mut relied: Vec<String> = Vec::new();
-    for p in &decision.people {
-        for id in &p.consent_ids {
-            if !relied.contains(id) {
-                relied.push(id.clone());
-            }
-        }
-    }
-    publications::Register::at(ws.publications_csv()).append(&publications::Publication {
-        publication_id: publication_id.clone(),
-        recorded_at: now.to_rfc3339(),
-        channel: typed.channel.clone(),
-        published_on: typed.published_on.to_string(),
-        purpose: typed.purpose.clone(),
-        decision: serde_json::to_value(decision.decision)
-            .ok()
-            .and_then(|v| v.as_str().map(|s| s.to_string()))
-            .unwrap_or_default(),
-        preset: policy.preset.clone(),
-        subjects: typed.people.iter().map(|p| p.reference.clone()).collect(),
-        consent_ids: relied,
-        file: file.display().to_string(),
-        line: 0,
-    })?;
-    Ok(Done {
-        decision,
-        publication_id,
-        file: Some(file),
-    })
-}
-
-/// Looks every person up in the consent register, for this picture's use and date.
-pub fn lookup(ws: &Workspace, a: &PhotoAnswers) -> Result<ConsentLookup> {
-    let refs: Vec<&str> = a.people.iter().map(|p| p.reference.as_str()).collect();
-    let found = consents::Register::at(ws.consents_csv()).of_subjects(&refs)?;
-    Ok(found
-        .into_iter()
-        .map(|(subject, list)| {
-            let views = list
-                .iter()
-                .map(|c| ConsentView {
-                    consent_id: c.consent_id.clone(),
-                    given_by: c.given_by.clone(),
-                    status: c.status(&a.purpose, &a.channel, photo::MEDIUM, a.published_on),
-                    collection_method: c.collection_method.clone(),
-                    evidence: c.evidence.clone(),
-                })
-                .collect();
-            (subject, views)
-        })
-        .collect())
-}
-
-pub fn decision_text(d: Decision) -> String {
-    match d {
-        Decision::Allowed => t("Får publiceras", "May be published"),
-        Decision::AllowedWithConditions => t(
-            "Får publiceras på villkor",
-            "May be published on conditions",
-        ),
-        Decision::NotAllowed => t("Får inte publiceras", "Must not be published"),
-    }
-}
-
-fn print_text(done: &Done) {
-    let d = &done.decision;
-    println!("{}", decision_text(d.decision));
+fn print_text(done: &Done<Decision>) {
+    let d = &done.outcome;
+    println!("{}", crate::records::photo::decision_text(d.decision));
     println!(
         "  {}: {:?} ({:?})   {} {}: {:?} [{}]",
         t("Lagen", "Law"),
@@ -285,7 +119,7 @@ fn print_text(done: &Done) {
     for c in &d.conditions {
         println!("  {} {c}", t("Villkor:", "Condition:"));
     }
-    match &done.file {
+    match done.record() {
         Some(f) => println!(
             "{} {}",
             t("Signerat beslut:", "Signed decision:"),

@@ -5,3 +5,5 @@
 pub mod assessment;
 pub mod breach;
 pub mod labels;
+pub mod photo;
+pub mod summary;
