@@ -198,6 +198,8 @@ pub fn build(root: &Path, lang: Lang) -> Result<(Workspace, Report)> {
             dpo_phone: o.dpo_phone.clone(),
             signer_name: o.signer_name.clone(),
             signer_role: o.signer_role.clone(),
+            committees: Vec::new(),
+            companies: Vec::new(),
         },
     )?;
     let ws = Workspace::open(root)?;

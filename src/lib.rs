@@ -18,6 +18,8 @@ pub mod error;
 pub mod finding;
 pub mod i18n;
 pub mod ledger;
+pub mod notice;
+pub mod organisation;
 pub mod pipeline;
 pub mod questionnaire;
 pub mod record;

@@ -20,6 +20,9 @@ pub struct Setup {
     /// Who signs the records (the certificate's name and title).
     pub signer_name: String,
     pub signer_role: String,
+    /// The committees (empty: the preset's list) and companies.
+    pub committees: Vec<String>,
+    pub companies: Vec<String>,
 }
 
 /// The committees a preset starts with (each nämnd is its own controller).
@@ -64,8 +67,12 @@ pub fn create(root: &Path, lang: Lang, a: &Setup) -> Result<()> {
         organisation: Organisation {
             name: a.org.clone(),
             language: lang,
-            committees: committees(&a.preset),
-            companies: Vec::new(),
+            committees: if a.committees.is_empty() {
+                committees(&a.preset)
+            } else {
+                a.committees.clone()
+            },
+            companies: a.companies.clone(),
         },
         dpo: Dpo {
             name: a.dpo_name.clone(),
@@ -77,6 +84,7 @@ pub fn create(root: &Path, lang: Lang, a: &Setup) -> Result<()> {
             child_consents_alone_from: None,
         },
         signing: Signing::default(),
+        retention: Default::default(),
     };
     let body = toml::to_string_pretty(&config).expect("config serialises");
     let text = format!(

@@ -20,6 +20,46 @@ pub struct Config {
     pub policy: Policy,
     #[serde(default)]
     pub signing: Signing,
+    /// The organisation's gallring rule for account data (DOMAIN A9).
+    #[serde(default, skip_serializing_if = "Retention::is_empty")]
+    pub retention: Retention,
+}
+
+/// `[retention]`: a default rule and per-kind overrides (the kind is the account's platform,
+/// e.g. `facebook_page`), as the records management plan (dokumenthanteringsplan) states them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    pub kinds: indexmap::IndexMap<String, String>,
+}
+
+impl Retention {
+    pub fn is_empty(&self) -> bool {
+        self.default.is_none() && self.kinds.is_empty()
+    }
+    /// The rule for a kind: its override, else the default; None when neither is stated.
+    pub fn rule(&self, kind: &str) -> Option<String> {
+        self.kinds
+            .get(kind)
+            .or(self.default.as_ref())
+            .filter(|r| !r.trim().is_empty())
+            .cloned()
+    }
+}
+
+impl Dpo {
+    /// "Name, e-mail, phone" (the parts that are set); empty when none is.
+    pub fn contact(&self) -> String {
+        [&self.name, &self.email, &self.phone]
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.trim().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -47,6 +47,9 @@ pub struct Args {
     /// With --all: only these accounts
     #[arg(long = "account", requires = "all", value_name = "ID", num_args = 1..)]
     pub only: Vec<String>,
+    /// Accept an owner_unit that is not among dataskydd.toml's committees or companies
+    #[arg(long)]
+    pub allow_unknown_owner: bool,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
@@ -55,7 +58,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         return super::assess_all::run(&ws, &a.since, &a.only, a.out.clone(), a.json, a.dry_run);
     }
     let id = a.account.clone().unwrap_or_default();
-    let kind = AccountAssessment::registered(&ws, &id)?;
+    let mut kind = AccountAssessment::registered(&ws, &id)?;
+    kind.check_owner = !a.allow_unknown_owner;
     let answers = match &a.answers {
         Some(f) => Answers::from_file(f)?,
         None => {

@@ -159,8 +159,8 @@ fn print_result(o: &Done<Evaluation>, json: bool) {
             "Personal data breach: no (moderation incident)",
         ),
         rules::Breach::Unsettled => t(
-            "Personuppgiftsincident: oklart – dataskyddsombudet beslutar",
-            "Personal data breach: unsettled – the data protection officer decides",
+            "Personuppgiftsincident: oklart – den personuppgiftsansvarige beslutar efter dataskyddsombudets råd",
+            "Personal data breach: unsettled – the controller decides after the DPO's advice",
         ),
     };
     println!("{} {}", o.id.as_deref().unwrap_or_default(), breach);

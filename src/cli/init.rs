@@ -33,6 +33,13 @@ pub struct Args {
     /// The signer's role (title on the signing certificate)
     #[arg(long, default_value = "Dataskyddsombud")]
     pub signer_role: String,
+    /// A committee (nämnd) of the organisation, repeatable; replaces the preset's list
+    /// (an `assess` owner_unit must be one of the committees or companies; `dataskydd org`)
+    #[arg(long = "committee", value_name = "NAME")]
+    pub committees: Vec<String>,
+    /// A municipal company (its own legal person and controller), repeatable
+    #[arg(long = "company", value_name = "NAME")]
+    pub companies: Vec<String>,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
@@ -48,6 +55,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             dpo_phone: a.dpo_phone,
             signer_name: a.signer_name,
             signer_role: a.signer_role,
+            committees: a.committees,
+            companies: a.companies,
         },
     )?;
     eprintln!(

@@ -17,6 +17,8 @@ mod consent;
 mod demo;
 mod init;
 mod keys;
+mod notice;
+mod org;
 pub mod photo;
 mod rerun;
 mod usage_error;
@@ -92,6 +94,14 @@ pub enum Command {
     Rerun(rerun::Args),
     /// Build a complete example workspace from the three municipalities in the sources
     Demo(demo::Args),
+    /// The organisation's committees (nämnder) and companies: show, add-committee, add-company
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  dataskydd org show\n  dataskydd org add-committee \"Kultur- och fritidsnämnden\"\n  dataskydd org add-company \"Nyköpings Hamn AB\""
+    )]
+    Org(org::Command),
+    /// The text for an account's "about" page (Art. 13, Art. 26(2), 1998:112 3 §)
+    Notice(notice::Args),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -156,6 +166,8 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Verify(a) => verify::run_verify(&ctx, a),
         Command::Rerun(a) => rerun::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
+        Command::Org(c) => org::run(&ctx, c),
+        Command::Notice(a) => notice::run(&ctx, a),
     }
 }
 

@@ -98,7 +98,7 @@ fn print_text(done: &Done<Decision>) {
         println!(
             "  {}  {}  {}  {}",
             p.reference,
-            p.role,
+            p.role.id(),
             p.consent.name(),
             p.consent_ids.join(",")
         );

@@ -21,6 +21,12 @@ pub struct AccountAssessment {
     pub account: String,
     /// The account as registered, to note a platform that differs from the answers'.
     pub registered: Option<accounts::Account>,
+    /// A6: refuse an `owner_unit` that is not among the organisation's committees and
+    /// companies (what `assess ID` does unless `--allow-unknown-owner`).
+    pub check_owner: bool,
+    /// Assess in the workspace's context (organisation, committees, DPO, retention, the
+    /// register's admins); false: the legal baseline alone (what `rerun` does).
+    pub in_context: bool,
 }
 
 impl AccountAssessment {
@@ -28,6 +34,16 @@ impl AccountAssessment {
         AccountAssessment {
             account: account.to_string(),
             registered: None,
+            check_owner: false,
+            in_context: true,
+        }
+    }
+
+    /// The assessment `rerun` re-evaluates: today's rules on the answers alone.
+    pub fn rerun(account: &str) -> AccountAssessment {
+        AccountAssessment {
+            in_context: false,
+            ..AccountAssessment::new(account)
         }
     }
 
@@ -39,6 +55,8 @@ impl AccountAssessment {
         Ok(AccountAssessment {
             account: account.to_string(),
             registered: Some(reg),
+            check_owner: true,
+            in_context: true,
         })
     }
 }
@@ -58,15 +76,18 @@ impl Kind for AccountAssessment {
 
     fn typed(
         &self,
-        _ws: Option<&Workspace>,
+        ws: Option<&Workspace>,
         answers: &Value,
         source: Source,
         notes: &mut Vec<String>,
     ) -> Result<Answers> {
+        if let (true, Some(ws)) = (self.check_owner, ws) {
+            check_owner(ws, source)?;
+        }
         let typed: Answers = serde_json::from_value(answers.clone())
             .map_err(|e| source.in_file(Error::input(e.to_string())))?;
         if let Some(reg) = &self.registered {
-            if typed.account.platform != reg.platform {
+            if typed.account.platform.id() != reg.platform {
                 notes.push(t(
                     &format!(
                         "Obs: svaren anger plattformen {}, registret {}.",
@@ -79,11 +100,26 @@ impl Kind for AccountAssessment {
                 ));
             }
         }
+        if let Err(bad) = typed.check_countries() {
+            return Err(country_error(&bad, source));
+        }
         Ok(typed)
     }
 
-    fn decide(&self, _ws: Option<&Workspace>, answers: &Answers) -> Result<Assessment> {
-        Ok(account::assess(&self.account, answers))
+    fn decide(&self, ws: Option<&Workspace>, answers: &Answers) -> Result<Assessment> {
+        let Some(ws) = ws.filter(|_| self.in_context) else {
+            return Ok(account::assess(&self.account, answers));
+        };
+        let looked_up;
+        let registered = match &self.registered {
+            Some(r) => Some(r),
+            None => {
+                looked_up = accounts::find(&ws.accounts_csv(), &self.account).ok();
+                looked_up.as_ref()
+            }
+        };
+        let cx = account::Context::of(ws, answers.account.platform, registered);
+        Ok(account::assess_in(&self.account, answers, &cx))
     }
 
     /// Held shared from writing the record to logging it (see [`super::batch::recover`]).
@@ -145,4 +181,71 @@ pub fn entry(r: &Assessment, record: &str, assessed_at: &str) -> assessments::En
         record: record.to_string(),
         rules_version: r.rules_version.to_string(),
     }
+}
+
+/// A3: "Kanada" is refused with "CA", naming file, line and key.
+fn country_error(bad: &account::BadCountry, source: Source) -> Error {
+    let hint = if bad.suggestions.is_empty() {
+        String::new()
+    } else {
+        t(
+            &format!(" Menade du {}?", bad.suggestions.join(" eller ")),
+            &format!(" Did you mean {}?", bad.suggestions.join(" or ")),
+        )
+    };
+    let mut e = source
+        .in_file(Error::input(t(
+            &format!(
+            "'{}' är ingen landskod enligt ISO 3166-1 alpha-2 (två bokstäver, t.ex. SE, US).{hint}",
+            bad.value
+        ),
+            &format!(
+                "'{}' is not an ISO 3166-1 alpha-2 country code (two letters, e.g. SE, US).{hint}",
+                bad.value
+            ),
+        )))
+        .field(&bad.key);
+    let needle = format!("\"{}\"", bad.value);
+    if let (Some(off), Some(_)) = (source.text.find(&needle), source.file) {
+        e = e.at_line(crate::workspace::line_of(source.text, off));
+    }
+    e
+}
+
+/// A6: refuses an `owner_unit` that is not among the organisation's committees or companies,
+/// naming the closest ("menade du …?"), unless the lists are empty.
+fn check_owner(ws: &Workspace, source: Source) -> Result<()> {
+    let text = source.text;
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        return Ok(()); // the questionnaire reports the syntax error
+    };
+    let Some(item) = doc.get("account").and_then(|a| a.get("owner_unit")) else {
+        return Ok(());
+    };
+    let owner = item.as_str().unwrap_or_default();
+    let cx = account::Context {
+        committees: ws.config.organisation.committees.clone(),
+        companies: ws.config.organisation.companies.clone(),
+        ..Default::default()
+    };
+    let Err(near) = cx.check_owner(owner) else {
+        return Ok(());
+    };
+    let hint = if near.is_empty() {
+        String::new()
+    } else {
+        t(
+            &format!(" Menade du {}?", near.join(" eller ")),
+            &format!(" Did you mean {}?", near.join(" or ")),
+        )
+    };
+    let mut e = source.in_file(Error::input(t(
+        &format!("'{owner}' finns inte bland organisationens nämnder och bolag i dataskydd.toml.{hint} Lägg till den med `dataskydd org add-committee NAMN` (eller add-company), eller kör med --allow-unknown-owner."),
+        &format!("'{owner}' is not among the organisation's committees and companies in dataskydd.toml.{hint} Add it with `dataskydd org add-committee NAME` (or add-company), or run with --allow-unknown-owner."),
+    )))
+    .field("account.owner_unit");
+    if let (Some(span), Some(_)) = (item.span(), source.file) {
+        e = e.at_line(crate::workspace::line_of(text, span.start));
+    }
+    Err(e)
 }

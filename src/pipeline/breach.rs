@@ -48,7 +48,7 @@ impl Kind for BreachEvaluation {
             .field("account");
             return Err(source.locate(err, "account"));
         }
-        if let Err(bad) = a.check() {
+        if let Err(bad) = a.check(crate::clock::now()) {
             let err = Error::input(bad.message).field(bad.field);
             return Err(source.locate(err, bad.field));
         }

@@ -63,9 +63,12 @@ pub fn lookup(ws: &Workspace, a: &PhotoAnswers) -> Result<ConsentLookup> {
                 .map(|c| ConsentView {
                     consent_id: c.consent_id.clone(),
                     given_by: c.given_by.clone(),
-                    status: c.status(&a.purpose, &a.channel, photo::MEDIUM, a.published_on),
+                    status: c.status(a.purpose.id(), &a.channel, photo::MEDIUM, a.published_on),
                     collection_method: c.collection_method.clone(),
                     evidence: c.evidence.clone(),
+                    birth_year: Some(c.birth_year),
+                    // B5: the register has no explicit_art9 column yet (registers).
+                    explicit_art9: false,
                 })
                 .collect();
             (subject, views)
@@ -94,6 +97,14 @@ impl Kind for PhotoDecision {
         };
         let typed: PhotoAnswers = serde_json::from_value(answers.clone())
             .map_err(|e| cite(Error::input(e.to_string())))?;
+        // B3: an identifiable picture needs its people.
+        if let Err(bad) = typed.check() {
+            let e = cite(Error::input(bad.message)).field(bad.field);
+            return Err(match super::key_line(source.text, "identifiable") {
+                Some(line) if source.file.is_some() => e.at_line(line),
+                _ => e,
+            });
+        }
         let Some(ws) = ws else {
             return Ok(typed);
         };
@@ -193,7 +204,7 @@ impl Kind for PhotoDecision {
             recorded_at: crate::clock::now().to_rfc3339(),
             channel: typed.channel.clone(),
             published_on: typed.published_on.to_string(),
-            purpose: typed.purpose.clone(),
+            purpose: typed.purpose.id().to_string(),
             decision: serde_json::to_value(decision.decision)
                 .ok()
                 .and_then(|v| v.as_str().map(|s| s.to_string()))

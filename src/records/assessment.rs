@@ -94,6 +94,7 @@ pub fn document_data(
 pub fn finding_json(f: &crate::finding::Finding) -> Value {
     json!({
         "code": f.code,
+        "title": f.title,
         "text": f.text,
         "sources": f.sources.join("; "),
         "because": f.because.join(", "),

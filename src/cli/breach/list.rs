@@ -136,9 +136,10 @@ fn status(s: &Summary, now: DateTime<FixedOffset>) -> String {
                 &format!("IMY to be notified – {left}"),
             ));
         }
-        (None, false) if s.dpo_decision_required => {
-            parts.push(t("dataskyddsombudet beslutar", "the DPO decides"))
-        }
+        (None, false) if s.dpo_decision_required => parts.push(t(
+            "beslut väntar (den personuppgiftsansvarige)",
+            "decision pending (the controller)",
+        )),
         (None, false) => parts.push(t("ingen anmälan", "no notification")),
     }
     if s.notify_subjects {
