@@ -10,6 +10,7 @@ mod document;
 mod fuzz_regressions;
 mod interactive;
 mod photo;
+mod pipeline;
 mod records;
 mod robustness;
 mod signing;

@@ -10,8 +10,8 @@ use crate::i18n::t;
 
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Exempel / example:\n  dataskydd rerun output/bedomning-nykoping-fb-20261120.pdf\n  \
-                        dataskydd rerun output/bedomning-nykoping-fb-20261120.pdf --json\n\n\
+    after_help = "Exempel / example:\n  dataskydd rerun output/bedomning-nykoping-fb-20261120-100000-01.pdf\n  \
+                        dataskydd rerun output/bedomning-nykoping-fb-20261120-100000-01.pdf --json\n\n\
                         Slutstatus / exit status: 0 (whether or not anything changed), 1 the \
                         signature is not valid, 2 not a record of this tool."
 )]

@@ -11,8 +11,8 @@
 //! 1. validate the answers against the questionnaire (errors name file, line, key);
 //! 2. type them and decide ([`Kind::typed`], [`Kind::decide`]);
 //! 3. with `dry_run`, stop here: nothing is written;
-//! 4. under the kind's lock ([`Kind::lock`]): choose the id, keep the answers, build the
-//!    record's data, render, sign and write the PDF (never over an existing file), append
+//! 4. under the kind's lock ([`Kind::lock`]): choose the id, build the record's data,
+//!    render, sign and write the PDF (never over an existing file), keep the answers, append
 //!    the register row with the record's path relative to the workspace.
 //!
 //! Nothing here prints: notes for the user come back in [`Done::notes`], errors as values.
@@ -275,8 +275,8 @@ impl<O> Done<O> {
     }
 }
 
-/// Runs a decision of `kind` on `answers`: validate → decide → (unless `dry_run`) keep the
-/// answers, build the record, render, sign, write, append.
+/// Runs a decision of `kind` on `answers`: validate → decide → (unless `dry_run`) build the
+/// record, render, sign, write, keep the answers, append.
 pub fn run<K: Kind>(
     ws: &Workspace,
     kind: &K,
@@ -313,15 +313,6 @@ pub fn run<K: Kind>(
     let id = kind.id(ws, &value, &typed)?;
     let kept = kind.kept_answers(&q, &text, &value, &typed);
     let mut written = Written::default();
-    if opts.keep_answers {
-        if let Some(path) = kind.answers_path(ws, id.as_deref()) {
-            if let Some(dir) = path.parent() {
-                crate::workspace::ensure_private_dir(dir)?;
-            }
-            crate::workspace::write_atomic(&path, kept.as_bytes())?;
-            written.answers = Some(path);
-        }
-    }
     let case = Case {
         answers: &value,
         text: &kept,
@@ -345,6 +336,15 @@ pub fn run<K: Kind>(
     } else {
         record::write(ws, &rec, &out_dir)?
     };
+    if opts.keep_answers {
+        if let Some(path) = kind.answers_path(ws, id.as_deref()) {
+            if let Some(dir) = path.parent() {
+                crate::workspace::ensure_private_dir(dir)?;
+            }
+            crate::workspace::write_atomic(&path, kept.as_bytes())?;
+            written.answers = Some(path);
+        }
+    }
     kind.append(ws, &case, &ws.relative(&path))?;
     written.record = Some(path);
     let json = kind.json(&outcome, id.as_deref(), &written);
