@@ -8,6 +8,7 @@
 //! - [`signing`] signs and verifies PDFs; it knows nothing of assessments.
 //! - [`ledger`] and [`registers`] own the files on disk.
 
+pub mod archive;
 pub mod assessment;
 #[doc(hidden)]
 pub mod cli;
@@ -18,6 +19,7 @@ pub mod error;
 pub mod finding;
 pub mod i18n;
 pub mod ledger;
+pub mod lifecycle;
 pub mod notice;
 pub mod organisation;
 pub mod pipeline;

@@ -35,7 +35,19 @@ pub struct Record<'a> {
 /// written. A signed record is never replaced: if the name is taken, nothing is written and
 /// the error says so (the stem must be unique: an id given out under a lock).
 pub fn write(ws: &Workspace, record: &Record, out_dir: &Path) -> Result<PathBuf> {
-    let bytes = render(ws, record)?;
+    let signer = crate::signing::keystore::cached_signer(ws)?;
+    write_signed(ws, record, out_dir, &[signer])
+}
+
+/// Like [`write`], signed by each of `signers` in turn (a decision two people take carries
+/// both signatures: the second signs the first's signed file as an incremental update).
+pub fn write_signed(
+    ws: &Workspace,
+    record: &Record,
+    out_dir: &Path,
+    signers: &[std::sync::Arc<signing::Signer>],
+) -> Result<PathBuf> {
+    let bytes = render_signed(ws, record, signers)?;
     crate::workspace::ensure_private_dir(out_dir)?;
     let name = format!("{}.pdf", record.file_stem);
     match publish_new(out_dir, &bytes, std::iter::once(name.clone()))? {
@@ -201,8 +213,21 @@ fn process_alive(pid: u32) -> bool {
 
 /// Renders and signs a record into bytes (nothing written).
 pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
-    let now = crate::clock::now();
     let signer = crate::signing::keystore::cached_signer(ws)?;
+    render_signed(ws, record, &[signer])
+}
+
+/// Renders a record and signs it by each of `signers` in turn (at least one).
+pub fn render_signed(
+    ws: &Workspace,
+    record: &Record,
+    signers: &[std::sync::Arc<signing::Signer>],
+) -> Result<Vec<u8>> {
+    let now = crate::clock::now();
+    let signer = signers
+        .first()
+        .cloned()
+        .ok_or_else(|| Error::Usage("internal: a record needs a signer".into()))?;
     let mut markup = render_markup(record)?;
     markup.push_str(&signature_block(
         &signer,
@@ -210,6 +235,9 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
         &now,
         record.answers_toml.is_some(),
     ));
+    for other in &signers[1..] {
+        markup.push_str(&co_signature_block(other));
+    }
     let meta = Meta {
         title: record.title.clone(),
         subject: record.reason.clone(),
@@ -226,6 +254,7 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
             mime: "application/toml".into(),
             description: "Svaren som beslutet bygger på / the answers the decision rests on".into(),
             bytes: answers.as_bytes().to_vec(),
+            relationship: document::Relationship::Source,
         });
     }
     let mut result = record.result.clone();
@@ -235,6 +264,8 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
             Some("account_assessment") => Some("account"),
             Some("photo_decision") => Some("photo"),
             Some("breach_evaluation") => Some("breach"),
+            Some("account_application") => Some("application"),
+            Some("account_closing") => Some("closing"),
             _ => None,
         };
         if let Some(q) =
@@ -254,6 +285,7 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
         mime: "application/json".into(),
         description: "Resultatet med skäl och källor / the result with reasons and sources".into(),
         bytes: serde_json::to_vec_pretty(&result).expect("JSON values serialise"),
+        relationship: document::Relationship::Data,
     });
     let pdf = document::render_pdf(&markup, &meta, &attachments)?;
     let location = ws
@@ -262,14 +294,33 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
         .location
         .clone()
         .unwrap_or_else(|| ws.config.organisation.name.clone());
-    signing::sign_pdf(
-        &pdf,
-        &signer,
-        &SignInfo {
-            reason: record.reason.clone(),
-            location,
-            time: now,
-        },
+    let mut signed = pdf;
+    for s in signers {
+        signed = signing::sign_pdf(
+            &signed,
+            s,
+            &SignInfo {
+                reason: record.reason.clone(),
+                location: location.clone(),
+                time: now,
+            },
+        )?;
+    }
+    Ok(signed)
+}
+
+/// The visible block for a further signer of the same record.
+fn co_signature_block(signer: &signing::Signer) -> String {
+    let e = document::escape;
+    crate::i18n::t(
+        &format!(
+            "\n## Signatur\n!kv Signerad även av | {}\n!kv Roll | {}\n!kv Certifikatets SHA-256-fingeravtryck | {}\n",
+            e(signer.name()), e(signer.role()), signer.fingerprint()
+        ),
+        &format!(
+            "\n## Signature\n!kv Also signed by | {}\n!kv Role | {}\n!kv SHA-256 fingerprint of the certificate | {}\n",
+            e(signer.name()), e(signer.role()), signer.fingerprint()
+        ),
     )
 }
 
@@ -333,6 +384,14 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("consent_extract", "en", include_str!("../templates/consent_extract.en.hbs")),
     ("photo_decision", "sv", include_str!("../templates/photo_decision.sv.hbs")),
     ("photo_decision", "en", include_str!("../templates/photo_decision.en.hbs")),
+    ("application", "sv", include_str!("../templates/application.sv.hbs")),
+    ("application", "en", include_str!("../templates/application.en.hbs")),
+    ("account_decision", "sv", include_str!("../templates/account_decision.sv.hbs")),
+    ("account_decision", "en", include_str!("../templates/account_decision.en.hbs")),
+    ("account_closing", "sv", include_str!("../templates/account_closing.sv.hbs")),
+    ("account_closing", "en", include_str!("../templates/account_closing.en.hbs")),
+    ("annual_report", "sv", include_str!("../templates/annual_report.sv.hbs")),
+    ("annual_report", "en", include_str!("../templates/annual_report.en.hbs")),
 ];
 
 #[cfg(test)]

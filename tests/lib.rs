@@ -2,6 +2,7 @@
 //! (one module per area; `test` is the builder they share).
 
 mod account;
+mod archive;
 mod assess;
 mod breach;
 mod consent;
@@ -9,6 +10,8 @@ mod contract;
 mod document;
 mod fuzz_regressions;
 mod interactive;
+mod life;
+mod pdfa;
 mod photo;
 mod pipeline;
 mod records;

@@ -60,6 +60,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     let id = a.account.clone().unwrap_or_default();
     let mut kind = AccountAssessment::registered(&ws, &id)?;
     kind.check_owner = !a.allow_unknown_owner;
+    crate::lifecycle::hooks::warn_before_assessing(&ws, &id)?;
     let answers = match &a.answers {
         Some(f) => Answers::from_file(f)?,
         None => {
@@ -78,17 +79,41 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         // An interactive run has kept its answers already, after every question.
         keep_answers: a.answers.is_some(),
     };
-    let done = pipeline::run(&ws, &kind, answers, &opts)?;
+    let mut done = pipeline::run(&ws, &kind, answers, &opts)?;
     for note in &done.notes {
         eprintln!("{note}");
     }
-    if let (Some(path), false) = (done.record(), a.json) {
-        println!("{}", path.display());
+    let mut life_notes = Vec::new();
+    if let Some(path) = done.written.record.clone() {
+        if !a.json {
+            println!("{}", path.display());
+        }
+        // The assessment's must and should become the account's actions.
+        let record = ws.relative(&path);
+        let synced = crate::lifecycle::hooks::after_assessments(
+            &ws,
+            &[crate::lifecycle::hooks::Assessed {
+                account: &id,
+                actions: &done.outcome.actions,
+                record: &record,
+            }],
+        )?;
+        if let Some((_, sync)) = synced.first() {
+            let ids = |v: &[crate::registers::actions::Row]| -> Vec<String> {
+                v.iter().map(|r| r.action.clone()).collect()
+            };
+            done.json["actions_opened"] = json!(ids(&sync.opened));
+            done.json["actions_resolved"] = json!(ids(&sync.resolved));
+            life_notes = crate::lifecycle::hooks::describe(sync);
+        }
     }
     if a.json {
         print_json(&done.json);
     } else {
         print_summary(&done.outcome);
+        for l in &life_notes {
+            println!("{l}");
+        }
     }
     Ok(0)
 }
@@ -184,7 +209,15 @@ fn interactive(
         json!({ "account": { "platform": registered.platform, "owner_unit": registered.owner } })
     };
     let mut save = |v: &Value| crate::workspace::write_atomic(&partial, v.to_string().as_bytes());
-    let answers = questionnaire::ask(q, &mut questionnaire::Terminal, &start, None, &mut save)?;
+    let choices = super::choices::WorkspaceChoices { ws };
+    let answers = questionnaire::ask_with(
+        q,
+        &mut questionnaire::Terminal,
+        &start,
+        None,
+        &mut save,
+        &choices,
+    )?;
     let text = q.to_toml(&answers);
     crate::workspace::write_atomic(&saved, text.as_bytes())?;
     let _ = std::fs::remove_file(&partial);

@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
             ),
         )));
     }
-    let (_, report) = crate::demo::build(&root, ctx.lang)?;
+    let (ws, report) = crate::demo::build(&root, ctx.lang)?;
     for line in &report.accounts {
         println!(
             "{:<28} {:<9} {}",
@@ -58,6 +58,11 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
             )
         );
     }
+    let demo_ctx = Ctx {
+        root: root.clone(),
+        lang: ctx.lang,
+    };
+    super::demo_life::run(&demo_ctx, &ws)?;
     eprintln!(
         "{}",
         t(

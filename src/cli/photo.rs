@@ -2,7 +2,7 @@
 //! register, the local policy, the signed decision record and `publications.csv`.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{print_json, Ctx};
 use crate::assessment::photo::PhotoDecision as Decision;
@@ -52,8 +52,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             let mut save = |v: &serde_json::Value| -> Result<()> {
                 crate::workspace::write_atomic(&progress, q.to_toml(v).as_bytes())
             };
-            let answers = questionnaire::ask(&q, &mut prompter, &start, None, &mut save)?;
-            let _ = std::fs::remove_file(&progress);
+            let choices = super::choices::WorkspaceChoices { ws: &ws };
+            let answers =
+                questionnaire::ask_with(&q, &mut prompter, &start, None, &mut save, &choices)?;
             Answers::Value(answers)
         }
     };
@@ -62,7 +63,20 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         out: a.out.clone(),
         keep_answers: true,
     };
-    let done = pipeline::run(&ws, &PhotoDecision::default(), answers, &opts)?;
+    // The in-progress answers stay until the decision is recorded: a failure keeps them,
+    // and the message says how to go on.
+    let progress = ws.answers_dir("photo").join(".in-progress.toml");
+    let interactive = a.answers.is_none();
+    let done = pipeline::run(&ws, &PhotoDecision::default(), answers, &opts).map_err(|e| {
+        if interactive {
+            keep_answers(e, &progress)
+        } else {
+            e
+        }
+    })?;
+    if interactive {
+        let _ = std::fs::remove_file(&progress);
+    }
     for note in &done.notes {
         eprintln!("{note}");
     }
@@ -72,6 +86,21 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         print_text(&done);
     }
     Ok(0)
+}
+
+/// The error of an interactive run, with where its answers are kept and how to go on.
+fn keep_answers(e: Error, progress: &Path) -> Error {
+    let hint = t(
+        &format!(
+            "Svaren är sparade i {}; rätta det som sägs ovan och kör `dataskydd photo` igen för att fortsätta (välj \"Ändra\" i granskningen).",
+            progress.display()
+        ),
+        &format!(
+            "The answers are saved in {}; fix what is said above and run `dataskydd photo` again to go on (choose \"Change\" in the review).",
+            progress.display()
+        ),
+    );
+    Error::Usage(format!("{e}\n{hint}"))
 }
 
 fn questionnaire_no_terminal() -> Error {

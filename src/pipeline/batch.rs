@@ -45,6 +45,10 @@ pub struct Assessed {
     pub owner: String,
     pub exposure: String,
     pub must: usize,
+    /// The assessment's actions, for the account's follow-up (`lifecycle`).
+    pub actions: Vec<crate::finding::Action>,
+    /// The record written, relative to the workspace (None with `dry_run`).
+    pub record: Option<String>,
 }
 
 /// What a batch did.
@@ -124,6 +128,14 @@ impl Batch {
             }
             files.retain(|(id, _)| opts.only.contains(id));
         }
+        // A closed or rejected account is no longer followed up (its saved answers stay).
+        let life = crate::lifecycle::history::Histories::read(ws)?;
+        files.retain(|(id, _)| {
+            !matches!(
+                life.status(id),
+                crate::lifecycle::Status::Closed | crate::lifecycle::Status::Rejected
+            )
+        });
         if let Some(since) = opts.since {
             let log = assessments::read_all(&ws.path("assessments.csv"))?;
             files.retain(|(id, _)| {
@@ -192,6 +204,19 @@ impl Batch {
                 Err(e) => report.failed.push(e),
             }
         }
+        // The assessments' must and should become the accounts' actions.
+        let life: Vec<crate::lifecycle::hooks::Assessed> = report
+            .assessed
+            .iter()
+            .filter_map(|d| {
+                Some(crate::lifecycle::hooks::Assessed {
+                    account: &d.id,
+                    actions: &d.actions,
+                    record: d.record.as_deref()?,
+                })
+            })
+            .collect();
+        crate::lifecycle::hooks::after_assessments(ws, &life)?;
         if !self.opts.dry_run && !report.assessed.is_empty() {
             report.summary = Some(write_summary(ws, &report.assessed, &out_dir)?);
         }
@@ -220,8 +245,11 @@ fn one(
         Answers::from_file(path)?,
         opts,
     )?;
+    let record = done.written.record.as_deref().map(|p| ws.relative(p));
     let r = done.outcome;
     Ok(Assessed {
+        record,
+        actions: r.actions.clone(),
         id: id.to_string(),
         owner: r.controller.clone().unwrap_or_else(|| reg.owner.clone()),
         must: r.actions.iter().filter(|a| a.level == Level::Must).count(),

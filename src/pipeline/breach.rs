@@ -217,6 +217,8 @@ pub fn follow_up(
     informed: Option<DateTime<FixedOffset>>,
 ) -> Result<Summary> {
     let log = BreachLog::at(ws);
+    // The id lock from the look-up to the append: two follow-ups never cross.
+    let _lock = log.lock()?;
     let entries = log.entries()?;
     let Some(eval) = entries
         .iter()

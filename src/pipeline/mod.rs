@@ -178,7 +178,8 @@ pub trait Kind {
     /// rule function.
     fn decide(&self, ws: Option<&Workspace>, answers: &Self::Answers) -> Result<Self::Outcome>;
 
-    /// A lock held from choosing the id to appending the register row (none by default).
+    /// A lock held from the decision's look-ups to appending the register row (none by
+    /// default; not taken with `dry_run`).
     fn lock(&self, _ws: &Workspace) -> Result<Option<std::fs::File>> {
         Ok(None)
     }
@@ -294,6 +295,8 @@ pub fn run<K: Kind>(
         text: &text,
         file: file.as_deref(),
     };
+    // The kind's lock, from the look-up the decision makes to the register row.
+    let _lock = if opts.dry_run { None } else { kind.lock(ws)? };
     let mut notes = Vec::new();
     let typed = kind.typed(Some(ws), &value, source, &mut notes)?;
     let outcome = kind.decide(Some(ws), &typed)?;
@@ -309,7 +312,6 @@ pub fn run<K: Kind>(
             notes,
         });
     }
-    let _lock = kind.lock(ws)?;
     let id = kind.id(ws, &value, &typed)?;
     let kept = kind.kept_answers(&q, &text, &value, &typed);
     let mut written = Written::default();

@@ -131,6 +131,14 @@ impl Kind for PhotoDecision {
         Ok(photo::decide(a, &lookup, &self.policy(ws)?))
     }
 
+    /// Held from the consent look-up to the publication row: no withdrawal slips between
+    /// the decision and its record (a withdrawal waits, then lists this publication).
+    fn lock(&self, ws: &Workspace) -> Result<Option<std::fs::File>> {
+        consents::Register::at(ws.consents_csv())
+            .ledger
+            .hold_shared()
+    }
+
     fn id(
         &self,
         _ws: &Workspace,
