@@ -39,7 +39,8 @@ impl AccountAssessment {
         }
     }
 
-    /// The assessment `rerun` re-evaluates: today's rules on the answers alone.
+    /// Today's rules on the answers alone, without the workspace's context (the legal
+    /// baseline; `rerun` uses the workspace's context when it runs in one).
     pub fn rerun(account: &str) -> AccountAssessment {
         AccountAssessment {
             in_context: false,

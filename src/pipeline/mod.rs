@@ -405,7 +405,7 @@ impl<K: Kind> AnyKind for K {
 /// records of that kind are not decisions the pipeline re-runs.
 pub fn kind_of_record(result: &Value, ws: Option<&Workspace>) -> Result<Option<Box<dyn AnyKind>>> {
     Ok(match result["kind"].as_str().unwrap_or_default() {
-        "account_assessment" => Some(Box::new(account::AccountAssessment::rerun(
+        "account_assessment" => Some(Box::new(account::AccountAssessment::new(
             result["account"].as_str().unwrap_or_default(),
         ))),
         "photo_decision" => {
