@@ -11,8 +11,10 @@
 pub mod archive;
 pub mod assessment;
 pub mod breach_decision;
+#[doc(hidden)]
 pub mod cli;
 pub mod clock;
+pub mod demo;
 pub mod document;
 pub mod error;
 pub mod finding;
@@ -21,10 +23,13 @@ pub mod ledger;
 pub mod lifecycle;
 pub mod notice;
 pub mod organisation;
+pub mod pipeline;
 pub mod processing_records;
 pub mod questionnaire;
 pub mod record;
+pub mod records;
 pub mod registers;
+pub mod setup;
 pub mod signing;
 pub mod web;
 pub mod workspace;

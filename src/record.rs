@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::document::{self, Attachment, Meta};
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
+use crate::i18n::t;
 use crate::signing::{self, SignInfo};
 use crate::workspace::Workspace;
 
@@ -30,9 +31,11 @@ pub struct Record<'a> {
     pub file_stem: String,
 }
 
-/// Renders, signs and writes a record into `out_dir`; returns the path written.
+/// Renders, signs and writes a record into `out_dir` as `STEM.pdf`; returns the path
+/// written. A signed record is never replaced: if the name is taken, nothing is written and
+/// the error says so (the stem must be unique: an id given out under a lock).
 pub fn write(ws: &Workspace, record: &Record, out_dir: &Path) -> Result<PathBuf> {
-    let signer = crate::cli::keys::cached_signer(ws)?;
+    let signer = crate::signing::keystore::cached_signer(ws)?;
     write_signed(ws, record, out_dir, &[signer])
 }
 
@@ -46,14 +49,171 @@ pub fn write_signed(
 ) -> Result<PathBuf> {
     let bytes = render_signed(ws, record, signers)?;
     crate::workspace::ensure_private_dir(out_dir)?;
-    let path = out_dir.join(format!("{}.pdf", record.file_stem));
-    crate::workspace::write_atomic(&path, &bytes)?;
-    Ok(path)
+    let name = format!("{}.pdf", record.file_stem);
+    match publish_new(out_dir, &bytes, std::iter::once(name.clone()))? {
+        Some(path) => Ok(path),
+        None => Err(Error::Usage(t(
+            &format!(
+                "{} finns redan: en signerad handling ersätts aldrig, inget skrevs",
+                out_dir.join(&name).display()
+            ),
+            &format!(
+                "{} already exists: a signed record is never replaced, nothing was written",
+                out_dir.join(&name).display()
+            ),
+        ))),
+    }
+}
+
+/// Like [`write`], but the name is `STEM-YYYYMMDD-HHMMSS-NN.pdf`: the time of signing and
+/// the first free sequence number, so two records of the same second never collide.
+pub fn write_dated(ws: &Workspace, record: &Record, out_dir: &Path) -> Result<PathBuf> {
+    let bytes = render(ws, record)?;
+    crate::workspace::ensure_private_dir(out_dir)?;
+    let stamp = crate::clock::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .format("%Y%m%d-%H%M%S")
+        .to_string();
+    let names = (1..).map(|n| format!("{}-{stamp}-{n:02}.pdf", record.file_stem));
+    Ok(publish_new(out_dir, &bytes, names)?.expect("an endless list of names"))
+}
+
+/// Counts temp files within this process, so parallel writers never share one.
+static TEMP_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Writes `bytes` to a temp file in `dir`, fsyncs it, then links it under the first of
+/// `names` that does not exist (a hard link never replaces: the file system decides, also
+/// between processes), removes the temp name and fsyncs the folder, so a crash leaves the
+/// record either whole under its name or not there. Returns None when every name is taken.
+fn publish_new(
+    dir: &Path,
+    bytes: &[u8],
+    names: impl Iterator<Item = String>,
+) -> Result<Option<PathBuf>> {
+    use std::io::Write;
+    let mut names = names.peekable();
+    let first = names.peek().cloned().unwrap_or_else(|| "record.pdf".into());
+    let seq = TEMP_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{first}.tmp-{}-{seq}", std::process::id()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut f = opts.open(&tmp).at(&tmp)?;
+    let written = f.write_all(bytes).and_then(|_| f.sync_all());
+    drop(f);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(&tmp, e));
+    }
+    let mut result = None;
+    for name in names {
+        let path = dir.join(&name);
+        match std::fs::hard_link(&tmp, &path) {
+            Ok(()) => {
+                result = Some(path);
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(Error::io(&path, e));
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&tmp);
+    sync_dir(dir)?;
+    Ok(result)
+}
+
+/// fsyncs a folder, so a new name in it survives a crash.
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        let d = std::fs::File::open(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })
+        .at(dir)?;
+        d.sync_all().at(dir)?;
+    }
+    Ok(())
+}
+
+/// Removes the temp files a killed writer left in `dir` (`.NAME.tmp-PID` or
+/// `.NAME.tmp-PID-N`): only regular files (never a symlink) whose process is gone, so a
+/// writer that is still running keeps its file. Returns how many were removed.
+pub fn clean_stale_temps(dir: &Path) -> Result<usize> {
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    let mut removed = 0;
+    for entry in rd.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(pid) = stale_temp_pid(name) else {
+            continue;
+        };
+        if process_alive(pid) {
+            continue;
+        }
+        let path = entry.path();
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_file() => {}
+            _ => continue,
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        sync_dir(dir)?;
+    }
+    Ok(removed)
+}
+
+/// The writer's process id in a temp file's name, if the name is one of ours.
+fn stale_temp_pid(name: &str) -> Option<u32> {
+    if !name.starts_with('.') {
+        return None;
+    }
+    let (_, tail) = name.rsplit_once(".tmp-")?;
+    let pid = tail.split('-').next()?;
+    if tail.split('-').count() > 2
+        || !tail
+            .split('-')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
 }
 
 /// Renders and signs a record into bytes (nothing written).
 pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
-    let signer = crate::cli::keys::cached_signer(ws)?;
+    let signer = crate::signing::keystore::cached_signer(ws)?;
     render_signed(ws, record, &[signer])
 }
 
@@ -231,3 +391,37 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("annual_report", "sv", include_str!("../templates/annual_report.sv.hbs")),
     ("annual_report", "en", include_str!("../templates/annual_report.en.hbs")),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_temp_names_are_taken_for_stale() {
+        assert_eq!(
+            stale_temp_pid(".bedomning-x-20261120-100000-01.pdf.tmp-4242-7"),
+            Some(4242)
+        );
+        assert_eq!(stale_temp_pid(".consents.csv.tmp-17"), Some(17));
+        assert_eq!(stale_temp_pid("bedomning.pdf.tmp-17"), None);
+        assert_eq!(stale_temp_pid(".x.pdf.tmp-17-a"), None);
+        assert_eq!(stale_temp_pid(".x.pdf.tmp-"), None);
+        assert_eq!(stale_temp_pid(".x.pdf"), None);
+    }
+
+    #[test]
+    fn a_dead_writers_temp_file_goes_a_live_ones_stays() {
+        let d = tempfile::tempdir().unwrap();
+        // A process id that does not exist (above the kernel's pid_max).
+        let dead = d.path().join(".a.pdf.tmp-99999999-0");
+        let live = d
+            .path()
+            .join(format!(".b.pdf.tmp-{}-0", std::process::id()));
+        let other = d.path().join("c.pdf");
+        for p in [&dead, &live, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        assert_eq!(clean_stale_temps(d.path()).unwrap(), 1);
+        assert!(!dead.exists() && live.exists() && other.exists());
+    }
+}

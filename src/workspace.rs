@@ -199,6 +199,30 @@ impl Workspace {
     pub fn answers_dir(&self, kind: &str) -> PathBuf {
         self.path("answers").join(kind)
     }
+    /// A path as a register keeps it: relative to the workspace when it is inside it (so a
+    /// moved workspace still finds its records), else as given.
+    pub fn relative(&self, p: &Path) -> String {
+        if let Ok(rel) = p.strip_prefix(&self.root) {
+            return rel.display().to_string();
+        }
+        if let (Ok(root), Ok(full)) = (self.root.canonicalize(), p.canonicalize()) {
+            if let Ok(rel) = full.strip_prefix(&root) {
+                return rel.display().to_string();
+            }
+        }
+        p.display().to_string()
+    }
+
+    /// A path a register keeps, as a path to open: relative ones are in the workspace.
+    pub fn resolve(&self, stored: &str) -> PathBuf {
+        let p = Path::new(stored);
+        if p.is_absolute() || stored.is_empty() {
+            p.to_path_buf()
+        } else {
+            self.root.join(p)
+        }
+    }
+
     pub fn signing_key(&self) -> PathBuf {
         self.path(
             self.config

@@ -14,6 +14,7 @@ mod law;
 mod life;
 mod pdfa;
 mod photo;
+mod pipeline;
 mod reading;
 mod records;
 mod registers;

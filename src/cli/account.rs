@@ -337,7 +337,7 @@ pub fn listing(ws: &crate::workspace::Workspace) -> Result<Vec<Listed>> {
                 last_assessed: last.map(|e| e.assessed_at.clone()),
                 exposure: last.map(|e| e.exposure.clone()),
                 must_actions: last.map(|e| e.must_actions),
-                record: last.map(|e| e.record.clone()),
+                record: last.map(|e| ws.resolve(&e.record).display().to_string()),
                 overdue,
                 status,
                 account: a,

@@ -222,11 +222,11 @@ pub(super) fn decide(
     out: Option<PathBuf>,
 ) -> Result<i32> {
     let signers = if signer_names.is_empty() {
-        vec![super::keys::cached_signer(ws)?]
+        vec![crate::signing::keystore::cached_signer(ws)?]
     } else {
         let mut v = Vec::new();
         for n in signer_names {
-            v.push(super::keys::named_signer(ws, n)?);
+            v.push(crate::signing::keystore::named_signer(ws, n)?);
         }
         v
     };

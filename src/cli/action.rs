@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
     // Held from reading an action's state to appending its change.
     let _lock = crate::registers::account_history::lock(&ws.root)?;
     let s = Snapshot::read(&ws)?;
-    let by = super::keys::cached_signer(&ws)
+    let by = crate::signing::keystore::cached_signer(&ws)
         .map(|x| x.name().to_string())
         .unwrap_or_default();
     let now = crate::clock::now().to_rfc3339();

@@ -422,7 +422,7 @@ fn write_receipt_pending(
         "purposes": c.purposes.join(", "),
         "channels": c.channels.join(", "),
         "media": c.media.join(", "),
-        "labels": super::labels::labels(),
+        "labels": crate::records::labels::labels(),
     });
     let stem = format!("consent-{}", c.consent_id);
     let bytes = record::render(
@@ -481,7 +481,11 @@ fn withdraw(ws: &Workspace, reg: &Register, a: WithdrawArgs) -> Result<i32> {
     }
     let via = a.via.unwrap_or_else(|| t("ej angivet", "not stated"));
     let c = reg.withdraw(&a.consent_id, at, a.by.as_deref(), &via)?;
-    let takedown = publications::Register::at(ws.publications_csv()).relying_on(&c.consent_id)?;
+    let mut takedown =
+        publications::Register::at(ws.publications_csv()).relying_on(&c.consent_id)?;
+    for p in &mut takedown {
+        p.file = ws.resolve(&p.file).display().to_string();
+    }
     let w = c.withdrawal.as_ref().expect("just withdrawn");
     if a.json {
         print_json(&json!({
@@ -1080,7 +1084,10 @@ fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
 fn extract(ws: &Workspace, reg: &Register, a: ExtractArgs) -> Result<i32> {
     let today = crate::clock::today();
     let consents = reg.of_subject(&a.subject)?;
-    let pubs = publications::Register::at(ws.publications_csv()).of_subject(&a.subject)?;
+    let mut pubs = publications::Register::at(ws.publications_csv()).of_subject(&a.subject)?;
+    for p in &mut pubs {
+        p.file = ws.resolve(&p.file).display().to_string();
+    }
     let result = json!({
         "kind": "consent_extract",
         "subject": a.subject,
@@ -1102,7 +1109,7 @@ fn extract(ws: &Workspace, reg: &Register, a: ExtractArgs) -> Result<i32> {
             "published": pubs.iter().filter(|p| p.decision != "not_allowed").collect::<Vec<_>>(),
             "refusals": pubs.iter().filter(|p| p.decision == "not_allowed").collect::<Vec<_>>(),
             "recipients": extract_recipients(ws, &pubs),
-            "labels": super::labels::labels(),
+            "labels": crate::records::labels::labels(),
         });
         Some(record::write(
             ws,

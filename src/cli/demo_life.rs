@@ -54,15 +54,16 @@ pub fn run(ctx: &Ctx, ws: &Workspace) -> Result<()> {
         None,
     )?;
     let assess = SCHOOL_ASSESSMENT;
-    let saved = super::assess::saved_path(ws, id);
-    crate::workspace::write_atomic(&saved, assess.as_bytes())?;
-    let q = crate::questionnaire::Questionnaire::load("account")?;
-    let (result, record) =
-        super::assess::assess_one(ws, &q, id, assess, &saved, &ws.output_dir(), false, None)?;
-    if let Some((path, entry)) = record {
-        crate::registers::assessments::append_all(&ws.path("assessments.csv"), &[entry])?;
+    let done = crate::pipeline::run(
+        ws,
+        &crate::pipeline::account::AccountAssessment::new(id),
+        crate::pipeline::Answers::toml(assess, crate::pipeline::account::saved_path(ws, id)),
+        &crate::pipeline::Options::default(),
+    )?;
+    let result = &done.outcome;
+    if let Some(path) = done.record() {
         println!("{}", path.display());
-        let rec = path.display().to_string();
+        let rec = ws.relative(path);
         crate::lifecycle::hooks::after_assessments(
             ws,
             &[crate::lifecycle::hooks::Assessed {

@@ -1,9 +1,10 @@
 //! `dataskydd init`: create a workspace.
 
 use super::Ctx;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::i18n::t;
-use crate::workspace::{self, Config, Dpo, Organisation, Policy, Signing, CONFIG_FILE, PRESETS};
+use crate::setup::Setup;
+use crate::workspace::PRESETS;
 
 #[derive(clap::Args, Debug)]
 #[command(
@@ -41,94 +42,23 @@ pub struct Args {
     pub companies: Vec<String>,
 }
 
-/// The committees a preset starts with (each nämnd is its own controller).
-fn committees(preset: &str) -> Vec<String> {
-    let list: &[&str] = match preset {
-        "stockholm" => &[
-            "Kommunstyrelsen",
-            "Utbildningsnämnden",
-            "Socialnämnden",
-            "Kulturnämnden",
-            "Miljö- och hälsoskyddsnämnden",
-            "Hägersten-Liljeholmens stadsdelsnämnd",
-        ],
-        "sollentuna" => &["Kommunstyrelsen", "Barn- och utbildningsnämnden"],
-        "nykoping" => &[
-            "Kommunstyrelsen",
-            "Barn- och ungdomsnämnden",
-            "Socialnämnden",
-        ],
-        _ => &["Kommunstyrelsen"],
-    };
-    list.iter().map(|s| s.to_string()).collect()
-}
-
 pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     let root = &ctx.root;
-    let config_path = root.join(CONFIG_FILE);
-    if config_path.exists() {
-        return Err(Error::Usage(t(
-            &format!(
-                "{} finns redan: arbetsytan skapas inte om och inget har ändrats",
-                config_path.display()
-            ),
-            &format!(
-                "{} already exists: the workspace is not re-created and nothing was changed",
-                config_path.display()
-            ),
-        )));
-    }
-    // A new workspace folder is its owner's only (0700 whatever the umask); a folder that
-    // already exists keeps its permissions.
-    if !root.exists() {
-        workspace::create_private_dir(root)?;
-    }
-    let config = Config {
-        organisation: Organisation {
-            name: a.org.clone(),
-            language: ctx.lang,
-            committees: if a.committees.is_empty() {
-                committees(&a.preset)
-            } else {
-                a.committees.clone()
-            },
-            companies: a.companies.clone(),
-        },
-        dpo: Dpo {
-            name: a.dpo_name,
-            email: a.dpo_email,
-            phone: a.dpo_phone,
-        },
-        policy: Policy {
+    crate::setup::create(
+        root,
+        ctx.lang,
+        &Setup {
+            org: a.org.clone(),
             preset: a.preset.clone(),
-            child_consents_alone_from: None,
+            dpo_name: a.dpo_name,
+            dpo_email: a.dpo_email,
+            dpo_phone: a.dpo_phone,
+            signer_name: a.signer_name,
+            signer_role: a.signer_role,
+            committees: a.committees,
+            companies: a.companies,
         },
-        signing: Signing::default(),
-        retention: Default::default(),
-        // Sollentuna's schools start an account on the decision of the principal together
-        // with the education office (seed 003): two signatures on an account decision.
-        account_life: crate::lifecycle::Settings {
-            decision_signatures: if a.preset == "sollentuna" { 2 } else { 1 },
-            ..Default::default()
-        },
-    };
-    let body = toml::to_string_pretty(&config).expect("config serialises");
-    let text = format!(
-        "# dataskydd workspace: {}\n# policy.preset: gdpr | stockholm | sollentuna | nykoping\n# policy.child_consents_alone_from = 15  (age from which a pupil's own consent suffices)\n# account_life: review_months (after the last assessment), must_days / should_days (action deadlines),\n#   decision_signatures (1, or 2 where the principal and the education office decide together), due_within_days\n\n{body}",
-        a.org
-    );
-    for dir in ["keys", "answers"] {
-        workspace::create_private_dir(&root.join(dir))?;
-    }
-    workspace::create_private_dir(&root.join("output"))?;
-    let ws_paths = crate::workspace::Workspace {
-        root: root.clone(),
-        config: config.clone(),
-    };
-    crate::registers::create_all(&ws_paths)?;
-    crate::cli::keys::ensure_default_signer(&ws_paths, &a.signer_name, &a.signer_role)?;
-    // The config is written last: a workspace exists only once everything in it does.
-    workspace::write_private_new(&config_path, text.as_bytes())?;
+    )?;
     eprintln!(
         "{}",
         t(

@@ -4,19 +4,13 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
 use super::{print_json, Ctx};
-use crate::assessment::photo::{
-    self, ConsentLookup, ConsentView, Decision, PhotoAnswers, PhotoDecision,
-};
-use crate::assessment::policy::Policy;
-use crate::error::{Error, IoContext, Result};
+use crate::assessment::photo::PhotoDecision as Decision;
+use crate::error::{Error, Result};
 use crate::i18n::t;
+use crate::pipeline::photo::PhotoDecision;
+use crate::pipeline::{self, Answers, Done, Options};
 use crate::questionnaire::{self, Questionnaire};
-use crate::record::{self, Record};
-use crate::registers::{consents, publications};
-use crate::workspace::Workspace;
 
 #[derive(clap::Args, Debug)]
 #[command(
@@ -39,16 +33,13 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let q = Questionnaire::load("photo")?;
-    let (answers, source) = match &a.answers {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).at(path)?;
-            (q.validate(&text, path)?, Some(path.clone()))
-        }
+    let answers = match &a.answers {
+        Some(path) => Answers::from_file(path)?,
         None => {
             if !std::io::stdin().is_terminal() {
                 return Err(questionnaire_no_terminal());
             }
+            let q = Questionnaire::load("photo")?;
             let progress = ws.answers_dir("photo").join(".in-progress.toml");
             let start = match std::fs::read_to_string(&progress) {
                 // Resume where the last session stopped (answers so far, not yet validated).
@@ -64,26 +55,19 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             let choices = super::choices::WorkspaceChoices { ws: &ws };
             let answers =
                 questionnaire::ask_with(&q, &mut prompter, &start, None, &mut save, &choices)?;
-            (answers, None)
+            Answers::Value(answers)
         }
     };
-    // The in-progress answers stay until the decision is recorded: a failure below keeps
-    // them, and the message says how to go on.
+    let opts = Options {
+        dry_run: a.dry_run,
+        out: a.out.clone(),
+        keep_answers: true,
+    };
+    // The in-progress answers stay until the decision is recorded: a failure keeps them,
+    // and the message says how to go on.
     let progress = ws.answers_dir("photo").join(".in-progress.toml");
     let interactive = a.answers.is_none();
-    let file_for_errors = source.clone().unwrap_or_else(|| PathBuf::from("answers"));
-    let out = a.out.clone().unwrap_or_else(|| ws.output_dir());
-    let policy = Policy::of(&ws)?;
-    let done = decide_and_record(
-        &ws,
-        &q,
-        &answers,
-        &file_for_errors,
-        &policy,
-        a.dry_run,
-        &out,
-    )
-    .map_err(|e| {
+    let done = pipeline::run(&ws, &PhotoDecision::default(), answers, &opts).map_err(|e| {
         if interactive {
             keep_answers(e, &progress)
         } else {
@@ -93,11 +77,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     if interactive {
         let _ = std::fs::remove_file(&progress);
     }
+    for note in &done.notes {
+        eprintln!("{note}");
+    }
     if a.json {
-        let mut v = serde_json::to_value(&done.decision).expect("serialisable");
-        v["publication_id"] = json!(done.publication_id);
-        v["file"] = json!(done.file.as_ref().map(|f| f.display().to_string()));
-        print_json(&v);
+        print_json(&done.json);
     } else {
         print_text(&done);
     }
@@ -126,263 +110,9 @@ fn questionnaire_no_terminal() -> Error {
     ))
 }
 
-/// What one photo decision produced.
-pub struct Done {
-    pub decision: PhotoDecision,
-    pub publication_id: String,
-    pub file: Option<PathBuf>,
-}
-
-/// Decides on validated answers, and unless `dry_run` saves the answers, writes the signed
-/// record and appends to `publications.csv`.
-#[allow(clippy::too_many_arguments)]
-pub fn decide_and_record(
-    ws: &Workspace,
-    q: &Questionnaire,
-    answers: &serde_json::Value,
-    answers_file: &Path,
-    policy: &Policy,
-    dry_run: bool,
-    out: &Path,
-) -> Result<Done> {
-    let typed: PhotoAnswers = serde_json::from_value(answers.clone())
-        .map_err(|e| Error::input(e.to_string()).in_file(answers_file))?;
-    // B3: an identifiable picture needs its people.
-    if let Err(bad) = typed.check() {
-        let mut e = Error::input(bad.message)
-            .in_file(answers_file)
-            .field(bad.field);
-        if let Some(line) = std::fs::read_to_string(answers_file)
-            .ok()
-            .and_then(|text| super::breach::key_line(&text, "identifiable"))
-        {
-            e = e.at_line(line);
-        }
-        return Err(e);
-    }
-    // Held from the consent look-up to the publication row: no withdrawal slips between
-    // the decision and its record (a withdrawal waits, then lists this publication).
-    let _consents = consents::Register::at(ws.consents_csv())
-        .ledger
-        .hold_shared()?;
-    let channels = consents::known_channels(&ws.accounts_csv())?;
-    if !channels.contains(&typed.channel) {
-        return Err(Error::input(t(
-            &format!(
-                "kontot '{}' finns inte i accounts.csv (lägg till det med `dataskydd account add`)",
-                typed.channel
-            ),
-            &format!(
-                "the account '{}' is not in accounts.csv (add it with `dataskydd account add`)",
-                typed.channel
-            ),
-        ))
-        .in_file(answers_file)
-        .field("channel"));
-    }
-    let lookup = lookup(ws, &typed)?;
-    let decision = photo::decide(&typed, &lookup, policy);
-    let now = crate::clock::now();
-    let publication_id = format!(
-        "p-{}",
-        &crate::ledger::sha256_hex(
-            &[
-                consents::id_seed(),
-                serde_json::to_vec(answers).unwrap_or_default(),
-            ]
-            .concat()
-        )[..16]
-    );
-    if dry_run {
-        return Ok(Done {
-            decision,
-            publication_id,
-            file: None,
-        });
-    }
-    let answers_toml = q.to_toml(answers);
-    let saved = ws
-        .answers_dir("photo")
-        .join(format!("{publication_id}.toml"));
-    crate::workspace::write_atomic(&saved, answers_toml.as_bytes())?;
-    let result = serde_json::to_value(&decision).expect("serialisable");
-    let data = json!({
-        "organisation": ws.config.organisation.name,
-        "publication_id": publication_id,
-        "answers": answers,
-        "result": result,
-        "decision_text": decision_text(decision.decision),
-        "decision_box": decision_box(&typed, &decision),
-        "allowed": decision.decision != Decision::NotAllowed,
-        "findings": decision.findings.iter().map(|f| super::labels::finding_for_record(f, "photo")).collect::<Vec<_>>(),
-        "policy_rules": decision.policy.rules.iter().map(|id| policy.rules.iter().find(|r| &r.id == id).map(|r| r.text.get().to_string()).unwrap_or_else(|| id.clone())).collect::<Vec<_>>(),
-        "policy_title": policy.title,
-        "labels": super::labels::labels(),
-    });
-    let file = record::write(
-        ws,
-        &Record {
-            template: "photo_decision",
-            data,
-            answers_toml: Some(answers_toml),
-            result,
-            title: t("Publiceringsbeslut: bild", "Publication decision: picture"),
-            reason: t(
-                "Beslut om publicering av bild",
-                "Decision on publishing a picture",
-            ),
-            file_stem: format!("photo-{publication_id}"),
-        },
-        out,
-    )?;
-    let mut relied: Vec<String> = Vec::new();
-    for p in &decision.people {
-        for id in &p.consent_ids {
-            if !relied.contains(id) {
-                relied.push(id.clone());
-            }
-        }
-    }
-    publications::Register::at(ws.publications_csv()).append(&publications::Publication {
-        publication_id: publication_id.clone(),
-        recorded_at: now.to_rfc3339(),
-        channel: typed.channel.clone(),
-        published_on: typed.published_on.to_string(),
-        purpose: typed.purpose.id().to_string(),
-        decision: serde_json::to_value(decision.decision)
-            .ok()
-            .and_then(|v| v.as_str().map(|s| s.to_string()))
-            .unwrap_or_default(),
-        preset: policy.preset.clone(),
-        subjects: typed.people.iter().map(|p| p.reference.clone()).collect(),
-        consent_ids: relied,
-        file: file.display().to_string(),
-        line: 0,
-    })?;
-    Ok(Done {
-        decision,
-        publication_id,
-        file: Some(file),
-    })
-}
-
-/// Looks every person up in the consent register, for this picture's use and date.
-pub fn lookup(ws: &Workspace, a: &PhotoAnswers) -> Result<ConsentLookup> {
-    let refs: Vec<&str> = a.people.iter().map(|p| p.reference.as_str()).collect();
-    let found = consents::Register::at(ws.consents_csv()).of_subjects(&refs)?;
-    Ok(found
-        .into_iter()
-        .map(|(subject, list)| {
-            let views = list
-                .iter()
-                .map(|c| ConsentView {
-                    consent_id: c.consent_id.clone(),
-                    given_by: c.given_by.clone(),
-                    status: c.status(a.purpose.id(), &a.channel, photo::MEDIUM, a.published_on),
-                    collection_method: c.collection_method.clone(),
-                    evidence: c.evidence.clone(),
-                    birth_year: Some(c.birth_year),
-                    // B5: the register has no explicit_art9 column yet (registers).
-                    explicit_art9: false,
-                })
-                .collect();
-            (subject, views)
-        })
-        .collect())
-}
-
-/// The decision box: may it be published, and if not, the one thing to do about it.
-pub fn decision_box(a: &PhotoAnswers, d: &PhotoDecision) -> serde_json::Value {
-    use crate::assessment::photo::PersonConsent;
-    let answer = match d.decision {
-        Decision::Allowed => t(
-            "Ja – bilden får publiceras.",
-            "Yes – the picture may be published.",
-        ),
-        Decision::AllowedWithConditions => t(
-            "Ja, på villkor – bilden får publiceras om villkoren nedan följs.",
-            "Yes, on conditions – the picture may be published if the conditions below are met.",
-        ),
-        Decision::NotAllowed => t(
-            "Nej – bilden får inte publiceras.",
-            "No – the picture must not be published.",
-        ),
-    };
-    let mut todo = String::new();
-    if d.decision == Decision::NotAllowed {
-        let protected = a.people.iter().find(|p| p.protected_identity);
-        let lacking = d.people.iter().find(|p| {
-            matches!(
-                p.consent,
-                PersonConsent::Missing
-                    | PersonConsent::Withdrawn
-                    | PersonConsent::Expired
-                    | PersonConsent::OutOfScope
-            )
-        });
-        todo = if let Some(p) = protected {
-            t(
-                &format!("Att göra: {} har skyddade personuppgifter — välj en bild där personen inte finns med alls.", p.reference),
-                &format!("To do: {} has a protected identity — choose a picture the person is not in at all.", p.reference),
-            )
-        } else if a.reveals_confidential {
-            t(
-                "Att göra: bilden röjer sekretessbelagda uppgifter — välj en annan bild.",
-                "To do: the picture reveals confidential information — choose another picture.",
-            )
-        } else if let Some(p) = lacking {
-            let why = match p.consent {
-                PersonConsent::Withdrawn => t(
-                    "har återkallat sitt samtycke",
-                    "has withdrawn their consent",
-                ),
-                PersonConsent::Expired => t(
-                    "har ett samtycke som har gått ut",
-                    "has a consent that has expired",
-                ),
-                PersonConsent::OutOfScope => t(
-                    "har inget samtycke som täcker syftet, kanalen och bilden",
-                    "has no consent covering the purpose, channel and picture",
-                ),
-                _ => t("saknar eget samtycke", "has no consent of their own"),
-            };
-            t(
-                &format!("Att göra: {} {why} — beskär eller gör personen oigenkännlig, eller hämta in samtycke före publiceringen.", p.reference),
-                &format!("To do: {} {why} — crop or make the person unrecognisable, or obtain consent before publishing.", p.reference),
-            )
-        } else {
-            let who: Vec<&str> = a.people.iter().map(|p| p.reference.as_str()).collect();
-            t(
-                &format!("Att göra: den lokala policyn tillåter inte bilden med {} (se Lag och lokal policy) — beskär eller gör personen oigenkännlig, eller välj en annan bild.", who.join(", ")),
-                &format!("To do: the local policy does not allow the picture with {} (see Law and local policy) — crop or make the person unrecognisable, or choose another picture.", who.join(", ")),
-            )
-        };
-    } else if !d.conditions.is_empty() {
-        todo = super::labels::count(
-            d.conditions.len(),
-            "villkor gäller; se Villkor.",
-            "villkor gäller; se Villkor.",
-            "condition applies; see Conditions.",
-            "conditions apply; see Conditions.",
-        );
-    }
-    json!({ "answer": answer, "todo": todo })
-}
-
-pub fn decision_text(d: Decision) -> String {
-    match d {
-        Decision::Allowed => t("Får publiceras", "May be published"),
-        Decision::AllowedWithConditions => t(
-            "Får publiceras på villkor",
-            "May be published on conditions",
-        ),
-        Decision::NotAllowed => t("Får inte publiceras", "Must not be published"),
-    }
-}
-
-fn print_text(done: &Done) {
-    let d = &done.decision;
-    println!("{}", decision_text(d.decision));
+fn print_text(done: &Done<Decision>) {
+    let d = &done.outcome;
+    println!("{}", crate::records::photo::decision_text(d.decision));
     println!(
         "  {}: {:?} ({:?})   {} {}: {:?} [{}]",
         t("Lagen", "Law"),
@@ -418,7 +148,7 @@ fn print_text(done: &Done) {
     for c in &d.conditions {
         println!("  {} {c}", t("Villkor:", "Condition:"));
     }
-    match &done.file {
+    match done.record() {
         Some(f) => println!(
             "{} {}",
             t("Signerat beslut:", "Signed decision:"),

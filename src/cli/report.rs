@@ -103,7 +103,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             "year": a.year,
             "scope": scope,
             "date": now.format("%Y-%m-%d").to_string(),
-            "signer": super::keys::signer_summary(&ws),
+            "signer": crate::signing::keystore::signer_summary(&ws),
             "f": f,
             "rows": f.rows().into_iter().map(|(_, sv, enl, v)| json!({"label": if en { enl } else { sv }, "value": v})).collect::<Vec<_>>(),
             "committees": if f.committee.is_none() { per_committee.clone() } else { Vec::new() },

@@ -1,19 +1,17 @@
-//! `dataskydd rerun FILE.pdf`: re-evaluate a signed record's embedded answers with today's
-//! rules and say which conclusions changed — what a DPO needs when the law moves (a DPF
-//! judgment, a new EDPB guideline, a platform's new terms).
+//! `dataskydd rerun FILE.pdf`: prints what [`crate::pipeline::rerun`] found.
 
 use std::path::PathBuf;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::{print_json, Ctx};
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 use crate::i18n::t;
 
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Exempel / example:\n  dataskydd rerun output/bedomning-nykoping-fb-20261120.pdf\n  \
-                        dataskydd rerun output/bedomning-nykoping-fb-20261120.pdf --json\n\n\
+    after_help = "Exempel / example:\n  dataskydd rerun output/bedomning-nykoping-fb-20261120-100000-01.pdf\n  \
+                        dataskydd rerun output/bedomning-nykoping-fb-20261120-100000-01.pdf --json\n\n\
                         Slutstatus / exit status: 0 (whether or not anything changed), 1 the \
                         signature is not valid, 2 not a record of this tool."
 )]
@@ -28,40 +26,11 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     let pdf = std::fs::read(&a.file).at(&a.file)?;
-    let signature = crate::signing::verify_pdf(&pdf);
-    let signature_valid = signature.is_ok();
-    let files = crate::document::attachments(&pdf).map_err(|e| {
-        Error::input(t(
-            &format!("PDF-filen går inte att läsa: {e}"),
-            &format!("the PDF cannot be read: {e}"),
-        ))
-        .in_file(&a.file)
-    })?;
-    let get = |name: &str| {
-        files
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, b)| b.clone())
-    };
-    let not_ours = || {
-        Error::input(t(
-            "filen bär inga inbäddade svar (answers.toml och result.json): den är inte en handling från dataskydd",
-            "the file carries no embedded answers (answers.toml and result.json): it is not a dataskydd record",
-        ))
-        .in_file(&a.file)
-    };
-    let answers =
-        String::from_utf8(get("answers.toml").ok_or_else(not_ours)?).map_err(|_| not_ours())?;
-    let old: Value = serde_json::from_slice(&get("result.json").ok_or_else(not_ours)?)
-        .map_err(|_| not_ours())?;
-    let kind = old["kind"].as_str().unwrap_or_default().to_string();
     let ws = ctx.workspace().ok();
-    let new = reevaluate(&kind, &answers, &old, ws.as_ref()).map_err(|e| e.in_file(&a.file))?;
-    let diff = compare(&old, &new);
-    let unchanged = diff.added.is_empty()
-        && diff.removed.is_empty()
-        && diff.changed.is_empty()
-        && diff.fields.is_empty();
+    let r = crate::pipeline::rerun::rerun(&pdf, &a.file, ws.as_ref())?;
+    let (kind, signature, old, new, diff) = (&r.kind, &r.signature, &r.then, &r.now, &r.diff);
+    let signature_valid = signature.is_ok();
+    let unchanged = r.unchanged();
     if a.json {
         print_json(&json!({
             "file": a.file.display().to_string(),
@@ -79,7 +48,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             "outcomes_now": new["outcomes"],
         }));
     } else {
-        match &signature {
+        match signature {
             Ok(v) => {
                 let at = v
                     .signed_at
@@ -161,152 +130,4 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         }
     }
     Ok(if signature_valid { 0 } else { 1 })
-}
-
-/// Runs today's rules on the embedded answers.
-fn reevaluate(
-    kind: &str,
-    answers: &str,
-    old: &Value,
-    ws: Option<&crate::workspace::Workspace>,
-) -> Result<Value> {
-    let path = std::path::Path::new("answers.toml");
-    match kind {
-        "account_assessment" => {
-            let q = crate::questionnaire::Questionnaire::load("account")?;
-            let v = q.validate(answers, path)?;
-            let typed: crate::assessment::account::Answers =
-                serde_json::from_value(v).map_err(|e| Error::input(e.to_string()))?;
-            let id = old["account"].as_str().unwrap_or_default();
-            // The organisation's facts as the workspace holds them now (A5, A6, A9).
-            let result = match ws {
-                Some(ws) => {
-                    let registered = crate::registers::accounts::find(&ws.accounts_csv(), id).ok();
-                    let cx = crate::assessment::account::Context::of(
-                        ws,
-                        typed.account.platform,
-                        registered.as_ref(),
-                    );
-                    crate::assessment::account::assess_in(id, &typed, &cx)
-                }
-                None => crate::assessment::account::assess(id, &typed),
-            };
-            Ok(serde_json::to_value(result).expect("serialises"))
-        }
-        other => super::rerun_more::reevaluate(other, answers, old, ws),
-    }
-}
-
-#[derive(Default)]
-struct Diff {
-    added: Vec<String>,
-    removed: Vec<String>,
-    changed: Vec<String>,
-    fields: Vec<(String, Value, Value)>,
-}
-
-/// Findings compared by code; top-level conclusions compared by value.
-fn compare(old: &Value, new: &Value) -> Diff {
-    let mut d = Diff::default();
-    let list = |v: &Value| -> Vec<Value> { v["findings"].as_array().cloned().unwrap_or_default() };
-    // The catalogue's `title` (rules 2026.12) is a heading, not a conclusion: not compared.
-    let strip = |v: Vec<Value>| -> Vec<Value> {
-        v.into_iter()
-            .map(|mut f| {
-                if let Some(o) = f.as_object_mut() {
-                    o.remove("title");
-                }
-                f
-            })
-            .collect()
-    };
-    let (of, nf) = (strip(list(old)), strip(list(new)));
-    let key = |f: &Value| f["code"].as_str().unwrap_or_default().to_string();
-    for f in &nf {
-        if of.iter().any(|o| o == f) {
-            continue;
-        }
-        if of.iter().any(|o| key(o) == key(f)) {
-            if !d.changed.contains(&key(f)) {
-                d.changed.push(key(f));
-            }
-        } else if !d.added.contains(&key(f)) {
-            d.added.push(key(f));
-        }
-    }
-    for o in &of {
-        if !nf.iter().any(|f| key(f) == key(o)) && !d.removed.contains(&key(o)) {
-            d.removed.push(key(o));
-        }
-    }
-    let skip = [
-        "findings",
-        "outcomes",
-        "actions",
-        "record",
-        "rules_version",
-        "questionnaire",
-        "questionnaire_version",
-        "template",
-        "tool_version",
-        "platform",
-    ];
-    if let Some(obj) = new.as_object() {
-        for (k, v) in obj {
-            if skip.contains(&k.as_str()) {
-                continue;
-            }
-            if old.get(k).is_some_and(|o| o != v) {
-                d.fields.push((k.clone(), old[k].clone(), v.clone()));
-            }
-        }
-    }
-    d
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn f(code: &str, text: &str, unsettled: bool) -> Value {
-        json!({"code": code, "text": text, "sources": ["GDPR art. 26"], "unsettled": unsettled, "because": ["k"]})
-    }
-
-    #[test]
-    fn compare_finds_added_removed_changed_and_fields() {
-        let old = json!({"exposure": "medium", "findings": [f("A", "a", false), f("B", "b", false), f("D", "d1", false), f("D", "d2", false)]});
-        let new = json!({"exposure": "high", "findings": [f("A", "a", true), f("C", "c", false), f("D", "d1", false), f("D", "d2", false)]});
-        let d = compare(&old, &new);
-        assert_eq!(d.added, vec!["C"]);
-        assert_eq!(d.removed, vec!["B"]);
-        assert_eq!(d.changed, vec!["A"]);
-        assert_eq!(
-            d.fields,
-            vec![("exposure".to_string(), json!("medium"), json!("high"))]
-        );
-    }
-
-    #[test]
-    fn a_title_added_by_rules_2026_12_is_not_a_change() {
-        let old = json!({"findings": [f("CTRL-SINGLE", "a", false)]});
-        let mut nf = f("CTRL-SINGLE", "a", false);
-        nf["title"] = json!("Nämnden är ensam personuppgiftsansvarig");
-        let new = json!({"findings": [nf, f("ADMINS-UNKNOWN", "b", false)]});
-        let d = compare(&old, &new);
-        assert!(d.changed.is_empty());
-        assert_eq!(d.added, vec!["ADMINS-UNKNOWN"]);
-        assert_eq!(crate::finding::catalogue()["ADMINS-UNKNOWN"].mark, "A5");
-    }
-
-    #[test]
-    fn identical_results_are_unchanged() {
-        let r = json!({"exposure": "low", "findings": [f("A", "a", false), f("A", "b", false)]});
-        let d = compare(&r, &r);
-        assert!(
-            d.added.is_empty()
-                && d.removed.is_empty()
-                && d.changed.is_empty()
-                && d.fields.is_empty()
-        );
-    }
 }

@@ -59,7 +59,7 @@ pub fn after_assessments(ws: &Workspace, done: &[Assessed]) -> Result<Vec<(Strin
                 at: at.clone(),
                 account: d.account.to_string(),
                 status: Status::Active,
-                by: crate::cli::keys::cached_signer(ws)
+                by: crate::signing::keystore::cached_signer(ws)
                     .map(|x| x.name().to_string())
                     .unwrap_or_default(),
                 reason: crate::i18n::t(

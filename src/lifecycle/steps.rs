@@ -59,7 +59,7 @@ pub fn findings_json(f: &[crate::finding::Finding]) -> Vec<Value> {
 }
 
 pub fn signer_name(ws: &Workspace) -> String {
-    crate::cli::keys::cached_signer(ws)
+    crate::signing::keystore::cached_signer(ws)
         .map(|s| s.name().to_string())
         .unwrap_or_default()
 }
@@ -370,7 +370,7 @@ pub fn close(
         "account": id,
         "owner_unit": account.owner,
         "date": now.format("%Y-%m-%d").to_string(),
-        "signer": crate::cli::keys::signer_summary(ws),
+        "signer": crate::signing::keystore::signer_summary(ws),
         "reason": result.reason,
         "checklist": q.summary(&answers).into_iter().skip(1).map(|(question, answer)| json!({"question": question, "answer": answer})).collect::<Vec<_>>(),
         "findings": findings_json(&result.findings),

@@ -17,6 +17,7 @@
 mod cert;
 mod cms;
 mod der_walk;
+pub mod keystore;
 mod pdf;
 mod verify;
 

@@ -10,7 +10,6 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::i18n::t;
-use crate::questionnaire::Questionnaire;
 use crate::workspace::Workspace;
 
 /// What a decision produced, phrased for a page: the headline, facts in words, the findings
@@ -44,18 +43,13 @@ fn findings(v: &Value) -> Vec<Value> {
 /// `photo`: decide, sign, write and log the publication.
 pub fn photo(ws: &Workspace, answers: &Value) -> Result<Done> {
     use crate::assessment::photo::Decision;
-    let q = Questionnaire::load("photo")?;
-    let policy = crate::assessment::policy::Policy::of(ws)?;
-    let done = crate::cli::photo::decide_and_record(
+    let done = crate::pipeline::run(
         ws,
-        &q,
-        answers,
-        Path::new("formulär"),
-        &policy,
-        false,
-        &ws.output_dir(),
+        &crate::pipeline::photo::PhotoDecision::default(),
+        crate::pipeline::Answers::Value(answers.clone()),
+        &crate::pipeline::Options::default(),
     )?;
-    let d = &done.decision;
+    let d = &done.outcome;
     let v = serde_json::to_value(d).expect("serialisable");
     let tone = match d.decision {
         Decision::Allowed => "ok",
@@ -63,7 +57,7 @@ pub fn photo(ws: &Workspace, answers: &Value) -> Result<Done> {
         Decision::NotAllowed => "stop",
     };
     // Codes in the user's words, as the records phrase them (the JSON keeps the codes).
-    let labels = crate::cli::labels::labels();
+    let labels = crate::records::labels::labels();
     let word = |x: &Value| {
         let code = x.as_str().unwrap_or_default();
         labels
@@ -73,7 +67,7 @@ pub fn photo(ws: &Workspace, answers: &Value) -> Result<Done> {
             .to_string()
     };
     Ok(Done {
-        headline: crate::cli::photo::decision_text(d.decision),
+        headline: crate::records::photo::decision_text(d.decision),
         tone,
         facts: vec![
             (
@@ -100,35 +94,23 @@ pub fn photo(ws: &Workspace, answers: &Value) -> Result<Done> {
             .and_then(|p| p.as_array())
             .cloned()
             .unwrap_or_default(),
-        record: done.file.as_deref().and_then(file_name),
+        record: done.record().and_then(file_name),
         deadline: None,
-        register_ref: done.publication_id.clone(),
+        register_ref: done.id.clone().unwrap_or_default(),
     })
 }
 
 /// `assess ACCOUNT`: assess, sign, write, save the answers and log the assessment.
 pub fn assess(ws: &Workspace, account: &str, text: &str) -> Result<Done> {
-    use crate::registers::{accounts, assessments};
-    let q = Questionnaire::load("account")?;
-    let registered = accounts::find(&ws.accounts_csv(), account)?;
-    let saved = crate::cli::assess::saved_path(ws, account);
-    let (result, record) = crate::cli::assess::assess_one(
+    let kind = crate::pipeline::account::AccountAssessment::registered(ws, account)?;
+    let done = crate::pipeline::run(
         ws,
-        &q,
-        account,
-        text,
-        Path::new("formulär"),
-        &ws.output_dir(),
-        false,
-        Some(&registered),
+        &kind,
+        crate::pipeline::Answers::toml(text, "formulär"),
+        &crate::pipeline::Options::default(),
     )?;
-    crate::workspace::ensure_private_dir(&ws.answers_dir("assess"))?;
-    crate::workspace::write_atomic(&saved, text.as_bytes())?;
-    let mut file = None;
-    if let Some((path, entry)) = &record {
-        assessments::append_all(&ws.path("assessments.csv"), std::slice::from_ref(entry))?;
-        file = file_name(path);
-    }
+    let file = done.record().and_then(file_name);
+    let result = done.outcome;
     let v = serde_json::to_value(&result).expect("serialisable");
     let tone = match result.exposure.as_str() {
         "low" => "ok",
@@ -159,7 +141,7 @@ pub fn assess(ws: &Workspace, account: &str, text: &str) -> Result<Done> {
                 "Exponering (tredjeland, CLOUD Act)",
                 "Exposure (third country, CLOUD Act)",
             ),
-            crate::cli::labels::labels()
+            crate::records::labels::labels()
                 .get(&result.exposure)
                 .and_then(|w| w.as_str())
                 .unwrap_or(&result.exposure)
@@ -194,8 +176,14 @@ pub fn assess(ws: &Workspace, account: &str, text: &str) -> Result<Done> {
 
 /// `breach`: evaluate, sign, write and log (Art. 33(5)).
 pub fn breach(ws: &Workspace, text: &str) -> Result<Done> {
-    let out = crate::cli::breach::evaluate_and_write(ws, text)?;
-    let e = &out.evaluation;
+    let out = crate::pipeline::run(
+        ws,
+        &crate::pipeline::breach::BreachEvaluation::default(),
+        crate::pipeline::Answers::toml(text, "formulär"),
+        &crate::pipeline::Options::default(),
+    )?;
+    let id = out.id.clone().unwrap_or_default();
+    let e = &out.outcome;
     let v = serde_json::to_value(e).expect("serialisable");
     let yes_no = |b: bool| if b { t("ja", "yes") } else { t("nej", "no") };
     let breach = v["breach"].as_str().unwrap_or_default().to_string();
@@ -228,15 +216,15 @@ pub fn breach(ws: &Workspace, text: &str) -> Result<Done> {
         ));
     }
     Ok(Done {
-        headline: format!("{} {}", t("Incident", "Breach"), out.id),
+        headline: format!("{} {}", t("Incident", "Breach"), id),
         tone,
         facts,
         conditions: Vec::new(),
         findings: findings(&v),
         people: Vec::new(),
-        record: out.record.as_deref().and_then(file_name),
+        record: out.record().and_then(file_name),
         deadline: e.imy_deadline.clone(),
-        register_ref: out.id.clone(),
+        register_ref: id,
     })
 }
 

@@ -134,7 +134,7 @@ pub fn serve(ws: Workspace, listen: SocketAddr) -> Result<i32> {
         )));
     }
     let local = if users.users.is_empty() && users.proxy.is_none() {
-        let signer = crate::cli::keys::cached_signer(&ws)?;
+        let signer = crate::signing::keystore::cached_signer(&ws)?;
         Some(User {
             name: signer.name().to_string(),
             role: Role::Admin,

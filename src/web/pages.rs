@@ -236,7 +236,7 @@ fn channel_options(app: &App, me: &Me) -> Vec<Value> {
 
 /// The words records use for a code (`pupil` → `elev`).
 fn word(code: &str) -> String {
-    crate::cli::labels::labels()
+    crate::records::labels::labels()
         .get(code)
         .and_then(|v| v.as_str())
         .unwrap_or(code)

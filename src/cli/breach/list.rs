@@ -7,8 +7,7 @@ use super::super::{print_json, Ctx};
 use crate::assessment::breach::{local_text, rfc3339, time_left_text};
 use crate::error::{Error, Result};
 use crate::i18n::t;
-use crate::registers::breaches::{summarise, unknown_id, BreachLog, Entry, Summary, FOLLOW_UP};
-use crate::workspace::Workspace;
+use crate::registers::breaches::{summarise, BreachLog, Summary};
 
 #[derive(clap::Args, Debug)]
 pub struct ListArgs {
@@ -248,7 +247,7 @@ pub fn run_update(ctx: &Ctx, a: UpdateArgs) -> Result<i32> {
             "give --notified-imy-at DATETIME and/or --subjects-informed-at DATETIME",
         )));
     }
-    let summary = append_follow_up(&ws, &a.id, notified, informed)?;
+    let summary = crate::pipeline::breach::follow_up(&ws, &a.id, notified, informed)?;
     if a.json {
         print_json(&json!({
             "id": summary.id,
@@ -270,63 +269,4 @@ pub fn run_update(ctx: &Ctx, a: UpdateArgs) -> Result<i32> {
         }
     }
     Ok(0)
-}
-
-/// Appends a follow-up row for an evaluation in the log; returns its updated summary.
-pub fn append_follow_up(
-    ws: &Workspace,
-    id: &str,
-    notified: Option<DateTime<FixedOffset>>,
-    informed: Option<DateTime<FixedOffset>>,
-) -> Result<Summary> {
-    let log = BreachLog::at(ws);
-    // The id lock from the look-up to the append: two follow-ups never cross.
-    let _lock = log.lock()?;
-    let entries = log.entries()?;
-    let Some(eval) = entries
-        .iter()
-        .find(|e| e.id == id && e.entry == crate::registers::breaches::EVALUATION)
-    else {
-        return Err(unknown_id(id, &log.ledger.path));
-    };
-    let aware = parse(&eval.aware_at);
-    for (when, option) in [
-        (notified, "--notified-imy-at"),
-        (informed, "--subjects-informed-at"),
-    ] {
-        if let (Some(w), Some(aw)) = (when, aware) {
-            if w < aw {
-                return Err(Error::input(t(
-                    &format!(
-                        "{} ligger före kännedomen om incidenten ({})",
-                        rfc3339(w),
-                        eval.aware_at
-                    ),
-                    &format!(
-                        "{} is before the breach became known ({})",
-                        rfc3339(w),
-                        eval.aware_at
-                    ),
-                ))
-                .field(option));
-            }
-        }
-    }
-    let row = Entry {
-        id: id.to_string(),
-        entry: FOLLOW_UP.into(),
-        recorded_at: rfc3339(crate::clock::now()),
-        account: eval.account.clone(),
-        notified_imy_at: notified.map(rfc3339).unwrap_or_default(),
-        subjects_informed_at: informed.map(rfc3339).unwrap_or_default(),
-        ..Entry::default()
-    };
-    log.append(std::slice::from_ref(&row))?;
-    let mut all = entries;
-    all.push(row);
-    let now = crate::clock::now();
-    Ok(summarise(&all, now)
-        .into_iter()
-        .find(|s| s.id == id)
-        .expect("the evaluation is in the log"))
 }

@@ -104,7 +104,7 @@ pub fn data(
     let findings: Vec<Value> = e
         .findings
         .iter()
-        .map(|f| crate::cli::labels::finding_for_record(f, "breach"))
+        .map(|f| crate::records::labels::finding_for_record(f, "breach"))
         .collect();
 
     let mut timeline = Vec::new();
@@ -337,7 +337,7 @@ pub fn data(
         "findings": findings,
         "what_label": label(q, "what", &key_of(&a.what)),
         "reason": e.reason.text,
-        "reason_sources": crate::cli::labels::sources_text(&e.reason.sources),
+        "reason_sources": crate::records::labels::sources_text(&e.reason.sources),
         "timeline": timeline,
         "categories": categories.join(", "),
         "subjects": a.subjects.to_string(),
