@@ -11,6 +11,7 @@ mod document;
 mod fuzz_regressions;
 mod interactive;
 mod pdfa;
+mod life;
 mod photo;
 mod records;
 mod robustness;

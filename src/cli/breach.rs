@@ -158,7 +158,8 @@ fn ask_interactively(ws: &Workspace, q: &Questionnaire, dry_run: bool) -> Result
         crate::workspace::create_private_dir(&ws.answers_dir("breach"))?;
         crate::workspace::write_atomic(&resume, q.to_toml(v).as_bytes())
     };
-    questionnaire::ask(q, &mut Terminal, &start, Some(&status), &mut save)
+    let choices = super::choices::WorkspaceChoices { ws };
+    questionnaire::ask_with(q, &mut Terminal, &start, Some(&status), &mut save, &choices)
 }
 
 /// Answers saved by an interrupted session: the keys the questionnaire knows.
@@ -199,7 +200,7 @@ fn typed_answers(
         }
         return Err(err);
     }
-    if let Err(bad) = a.check() {
+    if let Err(bad) = a.check(crate::clock::now()) {
         let mut err = Error::input(bad.message).field(bad.field);
         if let Some(f) = &source.file {
             err = err.in_file(f);
@@ -363,8 +364,8 @@ fn print_result(o: &Outcome, json: bool) {
             "Personal data breach: no (moderation incident)",
         ),
         rules::Breach::Unsettled => t(
-            "Personuppgiftsincident: oklart – dataskyddsombudet beslutar",
-            "Personal data breach: unsettled – the data protection officer decides",
+            "Personuppgiftsincident: oklart – den personuppgiftsansvarige beslutar efter dataskyddsombudets råd",
+            "Personal data breach: unsettled – the controller decides after the DPO's advice",
         ),
     };
     println!("{} {}", o.id, breach);

@@ -88,6 +88,8 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
             dpo_phone: "08-000 00 00".into(),
             signer_name: "Åsa Öberg (fiktiv)".into(),
             signer_role: "Dataskyddsombud".into(),
+            committees: Vec::new(),
+            companies: Vec::new(),
         },
     )?;
     let ws = Workspace::open(&root)?;
@@ -119,6 +121,16 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
         let record = match record {
             Some((path, entry)) => {
                 crate::registers::assessments::append_all(&ws.path("assessments.csv"), &[entry])?;
+                // The assessment's must and should become the account's actions.
+                let rec = path.display().to_string();
+                crate::lifecycle::hooks::after_assessments(
+                    &ws,
+                    &[crate::lifecycle::hooks::Assessed {
+                        account: id,
+                        actions: &result.actions,
+                        record: &rec,
+                    }],
+                )?;
                 Some(path)
             }
             None => None,
@@ -145,6 +157,7 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
         )
     );
     super::breach::demo(&ws)?;
+    super::demo_life::run(&init_ctx, &ws)?;
     eprintln!(
         "{}",
         t(

@@ -20,7 +20,7 @@ pub enum Command {
     New(NewArgs),
     /// Show the default signing certificate (or --cert FILE)
     #[command(after_help = "Exempel / example:\n  dataskydd keys show\n  \
-        dataskydd keys show --cert keys/asa-oberg.crt --json")]
+        dataskydd keys show --cert keys/key.crt --json")]
     Show(ShowArgs),
     /// Import the organisation's own key and certificate chain as the default signer
     #[command(after_help = "Exempel / example:\n  \
@@ -328,7 +328,7 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         .collect();
     let dir = ws.keys_dir();
     create_private_dir(&dir)?;
-    let (key, cert) = signing::free_pair(&dir, &signing::slug(&info.name));
+    let (key, cert) = signing::free_pair(&dir, "key");
     write_private_new(&key, key_pem.as_bytes())?;
     write_private_new(&cert, cert_pem.as_bytes())?;
     install_default(&ws, key_pem.as_bytes(), cert_pem.as_bytes())?;
@@ -447,4 +447,65 @@ pub fn load_signer(ws: &Workspace) -> Result<Signer> {
         )));
     }
     Signer::load(&ws.signing_key(), &ws.signing_cert())
+}
+
+/// A signer of the workspace by name: the key pair in `keys/` whose certificate names
+/// `name` (case-insensitive), or the file stem (`keys/NAME.key`). The default signer
+/// answers to its own name too. Says which names exist when none matches.
+pub fn named_signer(ws: &Workspace, name: &str) -> Result<std::sync::Arc<Signer>> {
+    let wanted = name.trim().to_lowercase();
+    if let Ok(s) = cached_signer(ws) {
+        if s.name().to_lowercase() == wanted {
+            return Ok(s);
+        }
+    }
+    let dir = ws.keys_dir();
+    let mut known = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .at(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "crt"))
+        .collect();
+    entries.sort();
+    for cert in entries {
+        let key = cert.with_extension("key");
+        if !key.exists() {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&cert) else {
+            continue;
+        };
+        let Some(der) = signing::read_certificates(&bytes)
+            .ok()
+            .and_then(|c| c.into_iter().next())
+        else {
+            continue;
+        };
+        let Ok(info) = signing::cert_info(&der) else {
+            continue;
+        };
+        let stem = cert
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if info.name.to_lowercase() == wanted || stem == wanted {
+            return Ok(std::sync::Arc::new(Signer::load(&key, &cert)?));
+        }
+        if !known.contains(&info.name) {
+            known.push(info.name);
+        }
+    }
+    Err(Error::input(t(
+        &format!(
+            "ingen signeringsnyckel för '{name}' i {} (finns: {}); skapa en med `dataskydd keys new --name \"{name}\" --role ROLL`",
+            dir.display(),
+            known.join(", ")
+        ),
+        &format!(
+            "no signing key for '{name}' in {} (there are: {}); make one with `dataskydd keys new --name \"{name}\" --role ROLE`",
+            dir.display(),
+            known.join(", ")
+        ),
+    ))
+    .field("--signer"))
 }

@@ -11,20 +11,28 @@ use crate::workspace::Workspace;
 
 mod account;
 mod archive;
+mod account_life;
+mod action;
 mod assess;
 mod assess_all;
 mod breach;
+pub mod choices;
 mod consent;
 mod demo;
+mod demo_life;
 mod demo_photo;
 mod init;
 pub mod keys;
 mod labels;
+mod notice;
+mod org;
 pub mod photo;
+mod report;
 mod rerun;
 mod rerun_more;
 mod usage_error;
 mod verify;
+mod verify_registers;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -43,6 +51,10 @@ pub struct Cli {
     /// Language of questions, messages and documents
     #[arg(long, global = true, value_name = "sv|en", default_value = "sv")]
     pub lang: Lang,
+    /// Write to a workspace on a network drive (NFS, SMB) anyway; each write then re-checks
+    /// the whole chain it appends to (file locks may be ignored there: prefer `serve`)
+    #[arg(long, global = true)]
+    pub allow_network_fs: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -51,18 +63,31 @@ pub struct Cli {
 pub enum Command {
     /// Create a workspace: dataskydd.toml, empty registers and a signing key
     Init(init::Args),
-    /// The account register: add, import, list, show
+    /// The account register and each account's life: add, import, list, show, apply, decide, due, close
     #[command(
         subcommand,
         after_help = "Exempel / examples:\n  \
                       dataskydd account add nykoping-fb --platform facebook_page --owner Kommunstyrelsen\n  \
                       dataskydd account import konton.csv\n  \
                       dataskydd account list --overdue --json\n  \
-                      dataskydd account show nykoping-fb"
+                      dataskydd account show nykoping-fb\n  \
+                      dataskydd account apply runbacka-ig\n  \
+                      dataskydd account due --within 30d --ics uppfoljning.ics"
     )]
     Account(account::Command),
     /// Assess an account: controller, processors, transfers, CLOUD Act exposure
     Assess(assess::Args),
+    /// The actions assessments found: list, done, assign
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd action list --open\n  \
+                      dataskydd action done a-0003 --note \"Biträdesavtal undertecknat\"\n  \
+                      dataskydd action assign a-0003 --to \"Omar Haddad\""
+    )]
+    Action(action::Command),
+    /// The annual report: one signed PDF per committee and one for the organisation, and a CSV
+    Report(report::Args),
     /// May this photo or film be published? Checks consents and local policy
     Photo(photo::Args),
     /// Is a removed post or comment a personal data breach? Must IMY be told, by when?
@@ -92,10 +117,20 @@ pub enum Command {
     Keys(keys::Command),
     /// Check the embedded signature of a PDF record
     Verify(verify::VerifyArgs),
+    /// Check every register: hash chains, signed checkpoints, nothing added after them (exit 1 naming the line)
+    VerifyRegisters(verify_registers::Args),
     /// Re-evaluate a signed record's embedded answers with today's rules
     Rerun(rerun::Args),
     /// Build a complete example workspace from the three municipalities in the sources
     Demo(demo::Args),
+    /// The organisation's committees (nämnder) and companies: show, add-committee, add-company
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  dataskydd org show\n  dataskydd org add-committee \"Kultur- och fritidsnämnden\"\n  dataskydd org add-company \"Nyköpings Hamn AB\""
+    )]
+    Org(org::Command),
+    /// The text for an account's "about" page (Art. 13, Art. 26(2), 1998:112 3 §)
+    Notice(notice::Args),
     /// E-archive packages (FGS Paketstruktur 2.0 / E-ARK SIP): export a year, verify one
     #[command(
         subcommand,
@@ -128,6 +163,7 @@ pub fn main() -> i32 {
         }
     };
     i18n::set(cli.lang);
+    crate::ledger::files::allow_network_fs(cli.allow_network_fs);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -161,13 +197,18 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Init(a) => init::run(&ctx, a),
         Command::Account(c) => account::run(&ctx, c),
         Command::Assess(a) => assess::run(&ctx, a),
+        Command::Action(c) => action::run(&ctx, c),
+        Command::Report(a) => report::run(&ctx, a),
         Command::Photo(a) => photo::run(&ctx, a),
         Command::Breach(a) => breach::run(&ctx, a),
         Command::Consent(c) => consent::run(&ctx, c),
         Command::Keys(c) => keys::run(&ctx, c),
         Command::Verify(a) => verify::run_verify(&ctx, a),
+        Command::VerifyRegisters(a) => verify_registers::run(&ctx, a),
         Command::Rerun(a) => rerun::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
+        Command::Org(c) => org::run(&ctx, c),
+        Command::Notice(a) => notice::run(&ctx, a),
         Command::Archive(c) => archive::run(&ctx, c),
     }
 }

@@ -61,11 +61,16 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             let mut save = |v: &serde_json::Value| -> Result<()> {
                 crate::workspace::write_atomic(&progress, q.to_toml(v).as_bytes())
             };
-            let answers = questionnaire::ask(&q, &mut prompter, &start, None, &mut save)?;
-            let _ = std::fs::remove_file(&progress);
+            let choices = super::choices::WorkspaceChoices { ws: &ws };
+            let answers =
+                questionnaire::ask_with(&q, &mut prompter, &start, None, &mut save, &choices)?;
             (answers, None)
         }
     };
+    // The in-progress answers stay until the decision is recorded: a failure below keeps
+    // them, and the message says how to go on.
+    let progress = ws.answers_dir("photo").join(".in-progress.toml");
+    let interactive = a.answers.is_none();
     let file_for_errors = source.clone().unwrap_or_else(|| PathBuf::from("answers"));
     let out = a.out.clone().unwrap_or_else(|| ws.output_dir());
     let policy = Policy::of(&ws)?;
@@ -77,7 +82,17 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         &policy,
         a.dry_run,
         &out,
-    )?;
+    )
+    .map_err(|e| {
+        if interactive {
+            keep_answers(e, &progress)
+        } else {
+            e
+        }
+    })?;
+    if interactive {
+        let _ = std::fs::remove_file(&progress);
+    }
     if a.json {
         let mut v = serde_json::to_value(&done.decision).expect("serialisable");
         v["publication_id"] = json!(done.publication_id);
@@ -87,6 +102,21 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         print_text(&done);
     }
     Ok(0)
+}
+
+/// The error of an interactive run, with where its answers are kept and how to go on.
+fn keep_answers(e: Error, progress: &Path) -> Error {
+    let hint = t(
+        &format!(
+            "Svaren är sparade i {}; rätta det som sägs ovan och kör `dataskydd photo` igen för att fortsätta (välj \"Ändra\" i granskningen).",
+            progress.display()
+        ),
+        &format!(
+            "The answers are saved in {}; fix what is said above and run `dataskydd photo` again to go on (choose \"Change\" in the review).",
+            progress.display()
+        ),
+    );
+    Error::Usage(format!("{e}\n{hint}"))
 }
 
 fn questionnaire_no_terminal() -> Error {
@@ -117,6 +147,24 @@ pub fn decide_and_record(
 ) -> Result<Done> {
     let typed: PhotoAnswers = serde_json::from_value(answers.clone())
         .map_err(|e| Error::input(e.to_string()).in_file(answers_file))?;
+    // B3: an identifiable picture needs its people.
+    if let Err(bad) = typed.check() {
+        let mut e = Error::input(bad.message)
+            .in_file(answers_file)
+            .field(bad.field);
+        if let Some(line) = std::fs::read_to_string(answers_file)
+            .ok()
+            .and_then(|text| super::breach::key_line(&text, "identifiable"))
+        {
+            e = e.at_line(line);
+        }
+        return Err(e);
+    }
+    // Held from the consent look-up to the publication row: no withdrawal slips between
+    // the decision and its record (a withdrawal waits, then lists this publication).
+    let _consents = consents::Register::at(ws.consents_csv())
+        .ledger
+        .hold_shared()?;
     let channels = consents::known_channels(&ws.accounts_csv())?;
     if !channels.contains(&typed.channel) {
         return Err(Error::input(t(
@@ -196,7 +244,7 @@ pub fn decide_and_record(
         recorded_at: now.to_rfc3339(),
         channel: typed.channel.clone(),
         published_on: typed.published_on.to_string(),
-        purpose: typed.purpose.clone(),
+        purpose: typed.purpose.id().to_string(),
         decision: serde_json::to_value(decision.decision)
             .ok()
             .and_then(|v| v.as_str().map(|s| s.to_string()))
@@ -226,9 +274,12 @@ pub fn lookup(ws: &Workspace, a: &PhotoAnswers) -> Result<ConsentLookup> {
                 .map(|c| ConsentView {
                     consent_id: c.consent_id.clone(),
                     given_by: c.given_by.clone(),
-                    status: c.status(&a.purpose, &a.channel, photo::MEDIUM, a.published_on),
+                    status: c.status(a.purpose.id(), &a.channel, photo::MEDIUM, a.published_on),
                     collection_method: c.collection_method.clone(),
                     evidence: c.evidence.clone(),
+                    birth_year: Some(c.birth_year),
+                    // B5: the register has no explicit_art9 column yet (registers).
+                    explicit_art9: false,
                 })
                 .collect();
             (subject, views)
@@ -264,7 +315,7 @@ fn print_text(done: &Done) {
         println!(
             "  {}  {}  {}  {}",
             p.reference,
-            p.role,
+            p.role.id(),
             p.consent.name(),
             p.consent_ids.join(",")
         );
