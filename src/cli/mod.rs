@@ -10,9 +10,9 @@ use crate::i18n::{self, Lang};
 use crate::workspace::Workspace;
 
 mod account;
-mod archive;
 mod account_life;
 mod action;
+mod archive;
 mod assess;
 mod assess_all;
 mod breach;
