@@ -40,7 +40,24 @@ pub fn set(lang: Lang) {
     LANG.store(lang as u8, Ordering::Relaxed);
 }
 
+thread_local! {
+    /// A language chosen for the work on this thread only (the web server serves each
+    /// request in its user's language; the CLI never sets it).
+    static SCOPED: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with `lang` as the language on this thread (the web face: one request).
+pub fn scoped<R>(lang: Lang, f: impl FnOnce() -> R) -> R {
+    let before = SCOPED.with(|c| c.replace(Some(lang)));
+    let out = f();
+    SCOPED.with(|c| c.set(before));
+    out
+}
+
 pub fn current() -> Lang {
+    if let Some(l) = SCOPED.with(|c| c.get()) {
+        return l;
+    }
     match LANG.load(Ordering::Relaxed) {
         1 => Lang::En,
         _ => Lang::Sv,

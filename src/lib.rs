@@ -24,4 +24,5 @@ pub mod questionnaire;
 pub mod record;
 pub mod registers;
 pub mod signing;
+pub mod web;
 pub mod workspace;

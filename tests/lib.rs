@@ -17,3 +17,4 @@ mod records;
 mod robustness;
 mod signing;
 mod test;
+mod web;

@@ -124,6 +124,27 @@ fn run_evaluate(ctx: &Ctx, args: Args) -> Result<i32> {
     Ok(0)
 }
 
+/// Evaluates validated answers (their answers-file text) and writes the record and the log
+/// row, as `breach --answers` does: the entry the web face calls until the one pipeline
+/// (issue 15) takes over.
+pub fn evaluate_and_write(ws: &Workspace, text: &str) -> Result<Outcome> {
+    let q = Questionnaire::load("breach")?;
+    let source = Source {
+        text: text.to_string(),
+        file: None,
+    };
+    let answers = q.validate(text, Path::new("answers"))?;
+    let typed = typed_answers(&answers, crate::clock::now(), &source)?;
+    let args = Args {
+        command: None,
+        answers: None,
+        json: false,
+        dry_run: false,
+        out: None,
+    };
+    write_evaluation(ws, &q, &typed, &source, &args, false)
+}
+
 fn no_terminal() -> Error {
     Error::Usage(t(
         "ingen terminal att ställa frågorna på: ange svaren med --answers FIL (TOML), t.ex. \

@@ -246,18 +246,43 @@ fn add(ws: &Workspace, reg: &Register, a: Box<AddArgs>) -> Result<i32> {
     let channels = known_channels(&ws.accounts_csv())?;
     let valid = consents::validate(&input, &channels, crate::clock::today())
         .map_err(|p| problems_error(&p, &|f| option_name(f)))?;
+    let out = a.out.unwrap_or_else(|| ws.output_dir());
+    let (id, receipt, report) = register_with_receipt(ws, reg, &valid, &out)?;
+    if a.json {
+        print_json(&json!({ "consent_id": id, "receipt": receipt.display().to_string() }));
+    } else {
+        repaired(report.repaired_torn_bytes, reg);
+        println!(
+            "{}",
+            t(
+                &format!("Samtycke {id} registrerat. Kvitto: {}", receipt.display()),
+                &format!("Consent {id} registered. Receipt: {}", receipt.display()),
+            )
+        );
+    }
+    Ok(0)
+}
+
+/// Registers one validated consent with its signed receipt, receipt first: the receipt is
+/// signed and fsync'd under a temporary name, then the row is appended, then the receipt gets
+/// its name. Shared by `consent add` and the web's consent form.
+pub fn register_with_receipt(
+    ws: &Workspace,
+    reg: &Register,
+    valid: &consents::Valid,
+    out: &std::path::Path,
+) -> Result<(String, PathBuf, crate::ledger::AppendReport)> {
     let given_at = crate::clock::now().to_rfc3339();
-    let ids = consents::new_ids(std::slice::from_ref(&valid));
+    let ids = consents::new_ids(std::slice::from_ref(valid));
     let id = ids[0].clone();
     let consent = valid.to_consent(&id, &given_at);
-    let out = a.out.unwrap_or_else(|| ws.output_dir());
     // The receipt first (signed, fsync'd, under a temporary name), then the row, then the
     // receipt's name: a refused key or an unwritable folder changes nothing; a crash
     // between the row and the rename leaves a receipt that the next `consent add` puts in
     // place (see `recover_receipts`).
     recover_receipts(reg, &ws.output_dir());
-    let pending = write_receipt_pending(ws, &consent, &out)?;
-    let report = match reg.add_with_ids(std::slice::from_ref(&valid), &ids, &given_at) {
+    let pending = write_receipt_pending(ws, &consent, out)?;
+    let report = match reg.add_with_ids(std::slice::from_ref(valid), &ids, &given_at) {
         Ok(r) => r,
         Err(e) => {
             let _ = std::fs::remove_file(&pending.tmp);
@@ -278,19 +303,7 @@ fn add(ws: &Workspace, reg: &Register, a: Box<AddArgs>) -> Result<i32> {
             ),
         ))
     })?;
-    if a.json {
-        print_json(&json!({ "consent_id": id, "receipt": receipt.display().to_string() }));
-    } else {
-        repaired(report.repaired_torn_bytes, reg);
-        println!(
-            "{}",
-            t(
-                &format!("Samtycke {id} registrerat. Kvitto: {}", receipt.display()),
-                &format!("Consent {id} registered. Receipt: {}", receipt.display()),
-            )
-        );
-    }
-    Ok(0)
+    Ok((id, receipt, report))
 }
 
 /// A signed receipt written under a temporary name, waiting for its register row.

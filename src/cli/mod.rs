@@ -9,28 +9,30 @@ use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
 use crate::workspace::Workspace;
 
-mod account;
+pub mod account;
 mod account_life;
 mod action;
 mod archive;
-mod assess;
+pub mod assess;
 mod assess_all;
-mod breach;
+pub mod breach;
 pub mod choices;
-mod consent;
+pub mod consent;
 mod demo;
 mod demo_life;
 mod demo_photo;
 mod init;
 pub mod keys;
-mod labels;
+pub mod labels;
 mod notice;
 mod org;
 pub mod photo;
 mod report;
 mod rerun;
 mod rerun_more;
+mod serve;
 mod usage_error;
+mod user;
 mod verify;
 mod verify_registers;
 
@@ -139,6 +141,19 @@ pub enum Command {
                       dataskydd archive verify arkiv-2026"
     )]
     Archive(archive::Command),
+    /// Serve the questionnaires, registers and records in a browser (http://127.0.0.1:8450/)
+    #[command(after_help = "Exempel / examples:\n  dataskydd serve\n  \
+                            dataskydd serve --listen 0.0.0.0:8450   (kräver användare / needs users)")]
+    Serve(serve::Args),
+    /// The web server's users: add, list
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd user add \"Anna Rektor\" --role rektor --accounts sollentuna-skola-ig\n  \
+                      printf '%s' \"$LOSEN\" | dataskydd user add dso --role dpo --password-stdin\n  \
+                      dataskydd user list"
+    )]
+    User(user::Command),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -210,6 +225,8 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Org(c) => org::run(&ctx, c),
         Command::Notice(a) => notice::run(&ctx, a),
         Command::Archive(c) => archive::run(&ctx, c),
+        Command::Serve(a) => serve::run(&ctx, a),
+        Command::User(c) => user::run(&ctx, c),
     }
 }
 
