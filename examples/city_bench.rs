@@ -60,6 +60,7 @@ fn main() {
     let import = ws.join("import.csv");
     run(&bin, ws, &["account", "import", import.to_str().unwrap()]);
 
+    let load_before = loadavg();
     let started = Instant::now();
     let mut child = Command::new(&bin)
         .args(["--workspace", ws.to_str().unwrap(), "assess", "--all"])
@@ -93,10 +94,17 @@ fn main() {
         bytes += std::fs::metadata(&p).unwrap().len();
         pdfs.push(p);
     }
+    let reference = fsync_writer(&pdfs, &ws.join("reference"), 8);
+    println!("load average before / after: {load_before} / {}", loadavg());
     println!("accounts: {n}");
     println!(
         "assess --all: {secs:.2} s, {:.0} signed PDFs/s",
         n as f64 / secs
+    );
+    println!(
+        "reference, a bare writer of the same {} files (create, write, fsync; 8 threads): {reference:.2} s, {:.0} files/s",
+        pdfs.len(),
+        pdfs.len() as f64 / reference
     );
     println!(
         "output: {} files, {:.1} MB ({:.1} KB per record)",
@@ -129,6 +137,44 @@ fn main() {
     } else {
         println!("kept: {}", ws.display());
     }
+}
+
+/// The physical floor of the batch: the same bytes written as new files with fsync, by
+/// `threads` threads, no rendering or signing. Returns seconds.
+fn fsync_writer(files: &[std::path::PathBuf], dir: &Path, threads: usize) -> f64 {
+    use std::io::Write;
+    std::fs::create_dir_all(dir).unwrap();
+    let data: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(p).unwrap(),
+            )
+        })
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((name, bytes)) = data.get(i) else {
+                    break;
+                };
+                let mut f = std::fs::File::create(dir.join(name)).unwrap();
+                f.write_all(bytes).unwrap();
+                f.sync_all().unwrap();
+            });
+        }
+    });
+    started.elapsed().as_secs_f64()
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
 }
 
 fn tempfile_dir() -> std::path::PathBuf {

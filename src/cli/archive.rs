@@ -18,6 +18,10 @@ pub enum Command {
 }
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Exempel / example:\n  \
+    dataskydd archive export --year 2026 --out arkiv-2026\n\n\
+    Slutstatus / exit status: 0 skrivet (written), 1 en handling eller ett register håller inte \
+    (a record or register does not hold), 2 fel indata (bad input, e.g. --out not empty).")]
 pub struct ExportArgs {
     /// The records signed this year (Swedish time)
     #[arg(long)]
@@ -30,6 +34,10 @@ pub struct ExportArgs {
 }
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Exempel / example:\n  \
+    dataskydd archive verify arkiv-2026 --json\n\n\
+    Slutstatus / exit status: 0 paketet håller (the package holds), 1 en fil, signatur eller \
+    kedja håller inte (a file, signature or chain does not), 2 inget paket (no package).")]
 pub struct VerifyArgs {
     /// The package folder (the one holding METS.xml)
     #[arg(value_name = "DIR")]

@@ -330,10 +330,22 @@ fn finish(
 static SRGB_ICC: &[u8] = include_bytes!("../../icc/sRGB.icc");
 
 /// The PDF/A output intent: `/GTS_PDFA1` with the sRGB profile (`/N 3`, compressed later).
+///
+/// The profile is compressed once per process, not once per record.
 fn output_intent(pdf: &mut lopdf::Document) -> Object {
+    static PACKED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let packed = PACKED.get_or_init(|| {
+        use std::io::Write;
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(SRGB_ICC).expect("Vec write");
+        enc.finish().expect("Vec write")
+    });
     let profile = pdf.add_object(Stream::new(
-        Dictionary::from_iter(vec![("N", Object::Integer(3))]),
-        SRGB_ICC.to_vec(),
+        Dictionary::from_iter(vec![
+            ("N", Object::Integer(3)),
+            ("Filter", Object::Name(b"FlateDecode".to_vec())),
+        ]),
+        packed.clone(),
     ));
     Object::Dictionary(Dictionary::from_iter(vec![
         ("Type", Object::Name(b"OutputIntent".to_vec())),

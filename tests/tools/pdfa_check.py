@@ -242,19 +242,26 @@ def check(path):
     if "result.json" in rel and rel["result.json"] != "/Data":
         errs.append("result.json is not /AFRelationship /Data")
 
-    # 6.4.3 signatures (PDF/A-2/3 follow PAdES): every /Sig has a byte range that covers the
-    # whole file but its /Contents, and an allowed /SubFilter.
+    # 6.4.3 signatures (PDF/A-2/3 follow PAdES): every /Sig has a byte range that covers its
+    # revision but its /Contents, the last one the whole file, and an allowed /SubFilter.
+    ends = []
     for field in (form.get("/Fields", []) if form is not None else []):
         if field.get("/FT") != "/Sig" or "/V" not in field:
             continue
         sig = field.V
         br = [int(v) for v in sig.ByteRange]
-        if br[0] != 0 or br[2] + br[3] != len(raw):
-            errs.append(f"6.4.3: {field.get('/T')} byte range {br} does not cover the file")
+        end = br[2] + br[3]
+        ends.append(end)
+        # An earlier signature (a second signer's update follows) covers its own revision:
+        # it must end exactly at that revision's %%EOF.
+        if br[0] != 0 or end > len(raw) or not re.search(rb"%%EOF\r?\n?$", raw[:end]):
+            errs.append(f"6.4.3: {field.get('/T')} byte range {br} does not end at a revision")
         elif raw[br[1]:br[1] + 1] != b"<" or raw[br[2] - 1:br[2]] != b">":
             errs.append(f"6.4.3: {field.get('/T')} byte range gap is not exactly /Contents")
         if sig.get("/SubFilter") not in ("/adbe.pkcs7.detached", "/ETSI.CAdES.detached"):
             errs.append(f"6.4.3: /SubFilter {sig.get('/SubFilter')}")
+    if ends and max(ends) != len(raw):
+        errs.append("6.4.3: no signature covers the whole file")
     return errs
 
 
