@@ -27,6 +27,7 @@ const FILES: &[(&str, &str)] = &[
     ("stockholm-socialtjanst-fb.toml", include_str!("../questionnaires/demo/stockholm-socialtjanst-fb.toml")),
     ("stockholm-fritidsgard-ig.toml", include_str!("../questionnaires/demo/stockholm-fritidsgard-ig.toml")),
     ("stockholm-x.toml", include_str!("../questionnaires/demo/stockholm-x.toml")),
+    ("photo-0-luciakonsert.toml", include_str!("../questionnaires/demo/photo-0-luciakonsert.toml")),
     ("photo-1-fagelholkar.toml", include_str!("../questionnaires/demo/photo-1-fagelholkar.toml")),
     ("photo-2-elevradet.toml", include_str!("../questionnaires/demo/photo-2-elevradet.toml")),
     ("photo-3-skolavslutning.toml", include_str!("../questionnaires/demo/photo-3-skolavslutning.toml")),
@@ -372,7 +373,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let (ws, report) = build(&d.path().join("demo"), Lang::Sv).unwrap();
         assert_eq!(report.accounts.len(), 5);
-        assert_eq!(report.photos.len(), 8);
+        assert_eq!(report.photos.len(), 9);
         assert_eq!(report.withdrawn.len(), 1);
         let log = BreachLog::at(&ws);
         let entries = log.entries().unwrap();

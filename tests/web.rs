@@ -329,6 +329,9 @@ fn pdfsig_valid(pdf: &Path) {
 
 fn setup() -> Workspace {
     let ws = Workspace::new();
+    // A6: the assessment checks the owner against the organisation's committees.
+    ws.run(&["org", "add-committee", "Barn- och utbildningsnämnden"])
+        .ok();
     ws.run(&[
         "account",
         "add",

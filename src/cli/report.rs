@@ -125,7 +125,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             ),
             file_stem: format!("arsrapport-{}-{slug}", a.year),
         };
-        pdfs.push(record::write(&ws, &rec, &out_dir)?);
+        pdfs.push(record::write_dated(&ws, &rec, &out_dir)?);
     }
     let csv_name = match &a.committee {
         Some(c) => format!("arsrapport-{}-{}.csv", a.year, crate::lifecycle::slug(c)),

@@ -77,7 +77,7 @@ pub fn document_data(
         "exposure": label(&r.exposure),
         "controller_findings": section(&["CTRL-SINGLE", "CTRL-UNCLEAR", "JOINT-INTERNAL", "ADMINS-TOO-FEW", "ADMINS-UNKNOWN", "PUBLIC-TASK-UNSTATED"]),
         "dpia": match r.dpia { "required" => t("krävs", "required"), "consider" => t("överväg", "consider"), _ => t("inte indikerad", "not indicated") },
-        "dpia_criteria": r.dpia_criteria.iter().map(|c| json!({"criterion": c.criterion, "because": c.because.join(", ")})).collect::<Vec<_>>(),
+        "dpia_criteria": r.dpia_criteria.iter().map(|c| json!({"criterion": c.criterion, "because": super::labels::questionnaire("account").map(|q| super::labels::because_questions(q, &c.because)).unwrap_or_else(|| c.because.join(", "))})).collect::<Vec<_>>(),
         "dpia_findings": section(&["DPIA-REQUIRED", "DPIA-CONSIDER"]),
         "record": {
             "controller": r.processing_record.controller,

@@ -672,8 +672,8 @@ fn task_basis(a: &Answers, out: &mut Out) {
         out.should(
             "PUBLIC-TASK-UNSTATED",
             t(
-                "Ange den lag, förordning eller det beslut som ger nämnden uppgiften (account.task_basis), så att den kan citeras i registret och informationstexten.",
-                "State the act, regulation or decision that gives the committee the task (account.task_basis), so that it can be quoted in the record and the notice.",
+                "Ange den lag, förordning eller det beslut som ger nämnden uppgiften, så att den kan citeras i registret och informationstexten.",
+                "State the act, regulation or decision that gives the committee the task, so that it can be quoted in the record and the notice.",
             ),
         );
     }
@@ -1498,7 +1498,9 @@ fn dpia(a: &Answers, exposure: &str, out: &mut Out) -> (&'static str, Vec<DpiaCr
                 "transfer to a third country without adequacy, with high exposure",
             ),
         };
-        format!("{name} ({})", m.because.join(", "))
+        // The answer keys stay in `because` and `dpia_criteria[].because` (JSON); the text
+        // a reader meets names the criterion only (issue 10: no answer keys in front of people).
+        name
     };
     let criteria = met.iter().map(label).collect::<Vec<_>>().join("; ");
     let mut because: Vec<String> = met.iter().flat_map(|m| m.because.clone()).collect();
