@@ -45,7 +45,7 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
     let signer = crate::cli::keys::cached_signer(ws)?;
     let mut markup = render_markup(record)?;
     markup.push_str(&signature_block(
-        &signer,
+        signer.info(),
         &ws.config.organisation.name,
         &now,
         record.answers_toml.is_some(),
@@ -53,7 +53,7 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
     let meta = Meta {
         title: record.title.clone(),
         subject: record.reason.clone(),
-        author: format!("{} ({})", signer.name(), ws.config.organisation.name),
+        author: format!("{} ({})", signer.info().name, ws.config.organisation.name),
         keywords: vec!["dataskydd".into(), record.template.into(), "GDPR".into()],
         lang: crate::i18n::current().code().into(),
         creator: format!("dataskydd {}", env!("CARGO_PKG_VERSION")),
@@ -102,21 +102,23 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
         .location
         .clone()
         .unwrap_or_else(|| ws.config.organisation.name.clone());
-    signing::sign_pdf(
+    let tsa = crate::cli::keys::tsa(ws);
+    signing::sign_pdf_with(
         &pdf,
-        &signer,
+        &*signer,
         &SignInfo {
             reason: record.reason.clone(),
             location,
             time: now,
         },
+        tsa.as_ref(),
     )
 }
 
 /// The visible signature block every record ends with: who signs, in what role, when, and
 /// the certificate fingerprint to compare with the published one.
 fn signature_block(
-    signer: &signing::Signer,
+    signer: &signing::CertInfo,
     org: &str,
     now: &chrono::DateTime<chrono::FixedOffset>,
     has_answers: bool,
@@ -133,11 +135,11 @@ fn signature_block(
     crate::i18n::t(
         &format!(
             "\n## Signatur\n!kv Signerad av | {}\n!kv Roll | {}\n!kv Organisation | {}\n!kv Tidpunkt | {when}\n!kv Certifikatets SHA-256-fingeravtryck | {}\n\nDokumentet bär en inbäddad elektronisk signatur (CAdES). Kontrollera den med `dataskydd verify` eller `pdfsig`. Underlaget finns bifogat i dokumentet ({files}).\n",
-            e(signer.name()), e(signer.role()), e(org), signer.fingerprint()
+            e(&signer.name), e(&signer.role), e(org), signer.fingerprint
         ),
         &format!(
             "\n## Signature\n!kv Signed by | {}\n!kv Role | {}\n!kv Organisation | {}\n!kv Time | {when}\n!kv SHA-256 fingerprint of the certificate | {}\n\nThe document carries an embedded electronic signature (CAdES). Check it with `dataskydd verify` or `pdfsig`. The basis is attached to the document ({files}).\n",
-            e(signer.name()), e(signer.role()), e(org), signer.fingerprint()
+            e(&signer.name), e(&signer.role), e(org), signer.fingerprint
         ),
     )
 }

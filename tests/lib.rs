@@ -9,6 +9,7 @@ mod contract;
 mod document;
 mod fuzz_regressions;
 mod interactive;
+mod pades;
 mod photo;
 mod records;
 mod robustness;

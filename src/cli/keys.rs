@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{print_json, Ctx};
 use crate::error::{Error, IoContext, Result};
 use crate::i18n::t;
-use crate::signing::{self, CertInfo, Signer};
+use crate::signing::{self, CertInfo, DigestSigner, Signer};
 use crate::workspace::{create_private_dir, write_atomic, write_private_new, Workspace};
 
 #[derive(clap::Subcommand, Debug)]
@@ -28,6 +28,15 @@ pub enum Command {
         The key must be ECDSA P-256 in PKCS#8 PEM; the certificate file holds the signer's \
         certificate first, then its issuers up to the root.")]
     Import(ImportArgs),
+    /// Sign with a key on a card or HSM through its PKCS#11 module (the key never leaves it)
+    #[command(
+        name = "use-pkcs11",
+        after_help = "Exempel / example:\n  \
+        dataskydd keys use-pkcs11 --module /usr/lib/softhsm/libsofthsm2.so --token dataskydd \\\n    \
+        --key dso --cert dso-chain.pem\n\n\
+        PIN-koden frågas efter på terminalen eller läses ur DATASKYDD_PIN; den sparas aldrig."
+    )]
+    UsePkcs11(UsePkcs11Args),
 }
 
 #[derive(clap::Args, Debug)]
@@ -77,6 +86,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
         Command::New(a) => new(ctx, a),
         Command::Show(a) => show(ctx, a),
         Command::Import(a) => import(ctx, a),
+        Command::UsePkcs11(a) => use_pkcs11(ctx, a),
     }
 }
 
@@ -412,24 +422,173 @@ pub fn ensure_default_signer(ws: &Workspace, name: &str, role: &str) -> Result<(
 /// The workspace's signer (name, role, fingerprint) for a document's signature block.
 pub fn signer_summary(ws: &Workspace) -> serde_json::Value {
     match cached_signer(ws) {
-        Ok(s) => json!({ "name": s.name(), "role": s.role(), "fingerprint": s.fingerprint() }),
+        Ok(s) => {
+            let i = s.info();
+            json!({ "name": i.name, "role": i.role, "fingerprint": i.fingerprint })
+        }
         Err(_) => json!({ "name": "-", "role": "-", "fingerprint": "-" }),
     }
 }
 
-/// The workspace's signer, loaded once per process (a batch signs hundreds of records).
-pub fn cached_signer(ws: &Workspace) -> Result<std::sync::Arc<Signer>> {
+static SELECTED: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// `--signer NAME` (or `DATASKYDD_SIGNER`) for this run: every record it signs is signed by
+/// that person's key.
+pub fn select_signer(name: Option<String>) {
+    let _ = SELECTED.set(name.filter(|n| !n.trim().is_empty()));
+}
+
+/// Who signs when a command names no one: `--signer`, then `[signing.users]` for the login
+/// name, then `[signing] default_signer`; None: the workspace's default key (or its PKCS#11
+/// key when `[signing.pkcs11]` is set).
+pub fn chosen_signer_name(ws: &Workspace) -> Option<String> {
+    if let Some(Some(n)) = SELECTED.get() {
+        return Some(n.clone());
+    }
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_default();
+    ws.config
+        .signing
+        .users
+        .get(&user)
+        .cloned()
+        .or_else(|| ws.config.signing.default_signer.clone())
+}
+
+/// The workspace's signer for this run, loaded once per process (a batch signs hundreds of
+/// records; a PKCS#11 PIN is asked once).
+pub fn cached_signer(ws: &Workspace) -> Result<std::sync::Arc<dyn DigestSigner>> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Signer>>>> = OnceLock::new();
-    let key = ws.signing_key();
+    type Cache = Mutex<HashMap<(PathBuf, Option<String>), Arc<dyn DigestSigner>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let name = chosen_signer_name(ws);
+    let key = (ws.root.clone(), name.clone());
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(s) = cache.lock().expect("signer cache").get(&key) {
         return Ok(s.clone());
     }
-    let s = Arc::new(load_signer(ws)?);
+    let s: Arc<dyn DigestSigner> = match &name {
+        Some(n) => Arc::new(signer_named(ws, n)?),
+        None => match &ws.config.signing.pkcs11 {
+            Some(p) => Arc::new(pkcs11_signer(ws, p)?),
+            None => Arc::new(load_signer(ws)?),
+        },
+    };
     cache.lock().expect("signer cache").insert(key, s.clone());
     Ok(s)
+}
+
+/// The key of the person `name` (a certificate in `keys/` whose CN is `name`).
+pub fn signer_named(ws: &Workspace, name: &str) -> Result<Signer> {
+    let dir = ws.keys_dir();
+    let mut names = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            if p.extension().and_then(|e| e.to_str()) != Some("crt") {
+                continue;
+            }
+            let key = p.with_extension("key");
+            let Ok(bytes) = std::fs::read(&p) else {
+                continue;
+            };
+            let Ok(chain) = signing::read_certificates(&bytes) else {
+                continue;
+            };
+            let Ok(info) = signing::cert_info(&chain[0]) else {
+                continue;
+            };
+            if info.name == name && key.exists() {
+                return Signer::load(&key, &p);
+            }
+            if !names.contains(&info.name) {
+                names.push(info.name);
+            }
+        }
+    }
+    Err(Error::Usage(t(
+        &format!(
+            "ingen nyckel för {name} i {}: skapa en med `dataskydd keys new --name \"{name}\" --role ROLL` \
+             (nycklar som finns: {})",
+            dir.display(),
+            if names.is_empty() { "inga".to_string() } else { names.join(", ") }
+        ),
+        &format!(
+            "no key for {name} in {}: make one with `dataskydd keys new --name \"{name}\" --role ROLE` \
+             (keys there: {})",
+            dir.display(),
+            if names.is_empty() { "none".to_string() } else { names.join(", ") }
+        ),
+    )))
+}
+
+/// The PIN of a PKCS#11 token: `DATASKYDD_PIN`, or asked on the terminal; never stored.
+fn token_pin(token: &str) -> Result<String> {
+    if let Ok(p) = std::env::var("DATASKYDD_PIN") {
+        return Ok(p);
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(t(
+            &format!(
+                "PIN-koden för token {token} behövs: kör på en terminal (du får frågan) eller sätt \
+                 miljövariabeln DATASKYDD_PIN"
+            ),
+            &format!(
+                "the PIN of token {token} is needed: run on a terminal (you will be asked) or set \
+                 the environment variable DATASKYDD_PIN"
+            ),
+        )));
+    }
+    inquire::Password::new(&t(
+        &format!("PIN-kod för {token}:"),
+        &format!("PIN for {token}:"),
+    ))
+    .without_confirmation()
+    .prompt()
+    .map_err(|e| Error::Usage(e.to_string()))
+}
+
+/// The signer on the token `[signing.pkcs11]` names.
+pub fn pkcs11_signer(
+    ws: &Workspace,
+    p: &crate::workspace::Pkcs11,
+) -> Result<signing::Pkcs11Signer> {
+    let chain = match &p.cert {
+        Some(c) => {
+            let path = ws.root.join(c);
+            let bytes = std::fs::read(&path).at(&path)?;
+            signing::read_certificates(&bytes).map_err(|m| Error::input(m).in_file(&path))?
+        }
+        None => Vec::new(),
+    };
+    let pin = token_pin(&p.token)?;
+    signing::Pkcs11Signer::open(
+        signing::Pkcs11Location {
+            module: PathBuf::from(&p.module),
+            token: p.token.clone(),
+            key: p.key.clone(),
+        },
+        pin,
+        chain,
+    )
+    .map_err(|m| Error::input(m).in_file(&ws.root.join(crate::workspace::CONFIG_FILE)))
+}
+
+/// The TSA the workspace names, if any.
+pub fn tsa(ws: &Workspace) -> Option<signing::Tsa> {
+    ws.config.signing.tsa_url.as_ref().map(|url| signing::Tsa {
+        url: url.clone(),
+        timeout: ws
+            .config
+            .signing
+            .tsa_timeout
+            .map(std::time::Duration::from_secs)
+            .unwrap_or(signing::TSA_TIMEOUT),
+    })
 }
 
 /// Loads the workspace's signer, or says how to make one.
@@ -447,4 +606,96 @@ pub fn load_signer(ws: &Workspace) -> Result<Signer> {
         )));
     }
     Signer::load(&ws.signing_key(), &ws.signing_cert())
+}
+
+#[derive(clap::Args, Debug)]
+pub struct UsePkcs11Args {
+    /// The PKCS#11 module (.so) of the card reader or HSM, e.g. /usr/lib/softhsm/libsofthsm2.so
+    #[arg(long, value_name = "PATH")]
+    pub module: PathBuf,
+    /// The token's label
+    #[arg(long, value_name = "LABEL")]
+    pub token: String,
+    /// The private key's label on the token
+    #[arg(long, value_name = "LABEL")]
+    pub key: String,
+    /// The certificate chain (PEM, signer first); default: the certificate on the token
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+    /// Print exactly one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Makes a key on a card or HSM the workspace's signer: checks it now (PIN, key, certificate)
+/// and records where it is in dataskydd.toml (never the PIN).
+fn use_pkcs11(ctx: &Ctx, a: UsePkcs11Args) -> Result<i32> {
+    let ws = ctx.workspace()?;
+    let cert_rel = match &a.cert {
+        Some(c) => {
+            let bytes = std::fs::read(c).at(c)?;
+            let chain =
+                signing::read_certificates(&bytes).map_err(|m| Error::input(m).in_file(c))?;
+            let pem_text: String = chain
+                .iter()
+                .map(|d| pem::encode(&pem::Pem::new("CERTIFICATE", d.clone())))
+                .collect();
+            create_private_dir(&ws.keys_dir())?;
+            let dest = ws.keys_dir().join("pkcs11.crt");
+            write_atomic(&dest, pem_text.as_bytes())?;
+            Some(rel(&ws.root, &dest))
+        }
+        None => None,
+    };
+    let cfg = crate::workspace::Pkcs11 {
+        module: a.module.display().to_string(),
+        token: a.token.clone(),
+        key: a.key.clone(),
+        cert: cert_rel.clone(),
+    };
+    let signer = pkcs11_signer(&ws, &cfg)?;
+    let path = ws.root.join(crate::workspace::CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).at(&path)?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| Error::input(e.to_string()).in_file(&path))?;
+    let mut table = toml_edit::Table::new();
+    table["module"] = toml_edit::value(cfg.module.clone());
+    table["token"] = toml_edit::value(cfg.token.clone());
+    table["key"] = toml_edit::value(cfg.key.clone());
+    if let Some(c) = &cfg.cert {
+        table["cert"] = toml_edit::value(c.clone());
+    }
+    if doc.get("signing").is_none() {
+        doc["signing"] = toml_edit::Item::Table(toml_edit::Table::new());
+    }
+    doc["signing"]["pkcs11"] = toml_edit::Item::Table(table);
+    write_atomic(&path, doc.to_string().as_bytes())?;
+    let info = signer.info().clone();
+    if a.json {
+        let mut v = info_json(&info);
+        v["module"] = json!(cfg.module);
+        v["token"] = json!(cfg.token);
+        v["key"] = json!(cfg.key);
+        v["cert"] = json!(cfg.cert);
+        print_json(&v);
+        return Ok(0);
+    }
+    println!(
+        "{}",
+        t(
+            &format!(
+                "Signerar nu med nyckeln {} på token {} (PIN-koden sparas aldrig; den frågas efter \
+                 eller läses ur DATASKYDD_PIN vid varje körning).",
+                cfg.key, cfg.token
+            ),
+            &format!(
+                "Now signing with key {} on token {} (the PIN is never stored; it is asked for or \
+                 read from DATASKYDD_PIN on every run).",
+                cfg.key, cfg.token
+            ),
+        )
+    );
+    print_info(&info);
+    Ok(0)
 }

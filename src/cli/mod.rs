@@ -22,6 +22,7 @@ mod labels;
 pub mod photo;
 mod rerun;
 mod rerun_more;
+mod sign;
 mod usage_error;
 mod verify;
 
@@ -42,6 +43,10 @@ pub struct Cli {
     /// Language of questions, messages and documents
     #[arg(long, global = true, value_name = "sv|en", default_value = "sv")]
     pub lang: Lang,
+    /// Who signs the records this command writes (a name from `keys/`); default from
+    /// dataskydd.toml ([signing.users] for your login name, or default_signer)
+    #[arg(long, global = true, env = "DATASKYDD_SIGNER", value_name = "NAME")]
+    pub signer: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -93,6 +98,10 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Re-evaluate a signed record's embedded answers with today's rules
     Rerun(rerun::Args),
+    /// Add a signature to a record (the decision-maker's), or prepare/complete one by a signing service
+    Sign(sign::Args),
+    /// Add a document timestamp (PAdES B-LTA) over records and their validation data
+    Timestamp(sign::TimestampArgs),
     /// Build a complete example workspace from the three municipalities in the sources
     Demo(demo::Args),
 }
@@ -119,6 +128,7 @@ pub fn main() -> i32 {
         }
     };
     i18n::set(cli.lang);
+    keys::select_signer(cli.signer.clone());
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -158,6 +168,8 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Keys(c) => keys::run(&ctx, c),
         Command::Verify(a) => verify::run_verify(&ctx, a),
         Command::Rerun(a) => rerun::run(&ctx, a),
+        Command::Sign(a) => sign::run(&ctx, a),
+        Command::Timestamp(a) => sign::run_timestamp(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
     }
 }

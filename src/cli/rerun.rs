@@ -30,7 +30,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     let pdf = std::fs::read(&a.file).at(&a.file)?;
     let signature = crate::signing::verify_pdf(&pdf);
     let signature_valid = signature.is_ok();
-    let files = crate::document::attachments(&pdf).map_err(|e| {
+    // The answers as the first signer signed them: a later incremental update can carry
+    // other attachments, never read from there.
+    let first = crate::signing::first_signed_revision(&pdf).unwrap_or(&pdf);
+    let files = crate::document::attachments(first).map_err(|e| {
         Error::input(t(
             &format!("PDF-filen går inte att läsa: {e}"),
             &format!("the PDF cannot be read: {e}"),
