@@ -1,33 +1,49 @@
-//! Append-only CSV registers on disk: file locking, fsync, torn-line repair and an
-//! optional SHA-256 hash chain.
+//! Append-only CSV registers on disk: file locking, fsync, all-or-nothing appends, torn-line
+//! repair, a SHA-256 hash chain and signed checkpoints of its head.
 //!
-//! Every register (accounts, consents, publications, breaches) is one of these. The rules
-//! that make them evidence live here once:
-//! - a writer takes an exclusive `flock` on the file, so concurrent processes never
-//!   interleave rows or break the chain;
-//! - all rows of one append go out in one `write_all`, followed by `sync_data`, so a
-//!   crash leaves at most one torn (unterminated) last line;
-//! - a torn last line is found on the next write, moved aside to `FILE.torn` (nothing the
-//!   user entered is thrown away) and reported; rows before it are never touched;
+//! Every register (accounts, consents, publications, breaches, assessments) is one of
+//! these. The rules that make them evidence live here once:
+//! - a writer takes an exclusive `flock` on the file and holds it from its look-up to the
+//!   fsync of what it appends ([`Ledger::write`]), so concurrent processes never interleave
+//!   rows, break the chain or both append "the first withdrawal";
+//! - an append is all-or-nothing, also under `kill -9`: a journal (`FILE.journal`, the
+//!   length before) is made durable first, then the rows, then the signed checkpoint, then
+//!   the journal goes. A journal found later means the append never finished: readers stop
+//!   at its length, the next writer cuts the file back to it;
+//! - a torn last line without a journal (a crash of an older version, an outside writer) is
+//!   moved aside to `FILE.torn` (0600; nothing the user entered is thrown away), however long;
 //! - a chained ledger ends every row with `prev_hash,hash`: `hash` is the SHA-256 of the
 //!   row's exact bytes up to the comma before it (which include `prev_hash`), and the
-//!   first row's `prev_hash` is the SHA-256 of the header line. A change to any byte of any
-//!   row, or of the header, breaks the chain at that line.
+//!   first row's `prev_hash` is the SHA-256 of the header line;
+//! - after every write the new head is signed with the workspace key (`FILE.checkpoints`,
+//!   see [`anchor`]); every read that decides something re-checks the chain up to the last
+//!   checkpoint and its signature, and refuses (exit 1, naming the line) when they differ;
+//! - files are never opened through a symbolic link, are 0600 whatever the umask, and are
+//!   not written on a network file system unless `--allow-network-fs`.
 //!
 //! Fields may not hold line breaks, so one record is one physical line and "line N" in a
 //! message is the line an editor shows.
 
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use ring::digest::{digest, SHA256};
+use ring::digest::{digest, Context, SHA256};
 
 use crate::error::{Error, IoContext, Result};
 use crate::i18n::t;
 
+pub mod anchor;
+pub mod files;
+
+pub use anchor::{checkpoints_path, set_anchor, Anchor, Checkpoint};
+
 pub const PREV_HASH: &str = "prev_hash";
 pub const HASH: &str = "hash";
+
+/// The longest value one field may hold (in bytes): far above any real evidence text or
+/// list, far below what would make a register row unwieldy. Checked at input.
+pub const MAX_FIELD: usize = 4096;
 
 #[derive(Debug, Clone)]
 pub struct Ledger {
@@ -38,6 +54,9 @@ pub struct Ledger {
     /// Whether `append` reports the line number of the first row written (that costs a
     /// read of the whole file; large registers turn it off with [`Ledger::unnumbered`]).
     pub numbered: bool,
+    /// An old register of this kind without `prev_hash,hash` is read as it is and, on the
+    /// first write, converted to a chained one (the old file is kept beside it).
+    pub upgradable: bool,
 }
 
 /// One row as read from disk, with its 1-based physical line number.
@@ -51,8 +70,385 @@ pub struct Row {
 pub struct AppendReport {
     /// Bytes of a torn last line that were moved to `FILE.torn` before writing.
     pub repaired_torn_bytes: usize,
+    /// Bytes of an append that never finished (a journal was left), cut off before writing.
+    pub rolled_back_bytes: u64,
     /// Line number of the first row written (0 for an [`Ledger::unnumbered`] ledger).
     pub first_line: usize,
+    /// Rows written.
+    pub rows: usize,
+    /// The chain's head after the write.
+    pub head: String,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub rows: usize,
+    /// Bytes after the last newline (a torn line awaiting repair).
+    pub torn_bytes: usize,
+    pub last_hash: String,
+    /// Signed checkpoints found, and the time of the last.
+    pub checkpoints: usize,
+    pub last_checkpoint_at: Option<String>,
+    /// Bytes of an unfinished append (a journal) that readers ignore.
+    pub pending_bytes: u64,
+    /// The register carries no `prev_hash,hash` (an old `accounts.csv`): nothing to check.
+    pub unchained: bool,
+}
+
+/// One row's fields, decoded into one reused buffer (no allocation per field).
+#[derive(Debug, Default)]
+pub struct Fields {
+    buf: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Fields {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+    pub fn get(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
+    /// The field as text (rows are checked to be UTF-8 when read).
+    pub fn str(&self, i: usize) -> &str {
+        std::str::from_utf8(self.get(i)).unwrap_or("")
+    }
+    pub fn strings(&self, n: usize) -> Vec<String> {
+        (0..n.min(self.len()))
+            .map(|i| self.str(i).to_string())
+            .collect()
+    }
+    fn truncate(&mut self, n: usize) {
+        self.ends.truncate(n);
+    }
+}
+
+/// RFC 4180 fields of one line (no newline) into `out`.
+fn split_fields(line: &[u8], out: &mut Fields) -> std::result::Result<(), &'static str> {
+    out.buf.clear();
+    out.ends.clear();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.is_empty() {
+        return Ok(());
+    }
+    if std::str::from_utf8(line).is_err() {
+        return Err("utf8");
+    }
+    if !line.contains(&b'"') {
+        for part in line.split(|&b| b == b',') {
+            out.buf.extend_from_slice(part);
+            out.ends.push(out.buf.len());
+        }
+        return Ok(());
+    }
+    let mut i = 0;
+    loop {
+        if line.get(i) == Some(&b'"') {
+            i += 1;
+            loop {
+                match line.get(i) {
+                    None => return Err("quote"),
+                    Some(b'"') if line.get(i + 1) == Some(&b'"') => {
+                        out.buf.push(b'"');
+                        i += 2;
+                    }
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(&b) => {
+                        out.buf.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            out.ends.push(out.buf.len());
+            match line.get(i) {
+                None => return Ok(()),
+                Some(b',') => i += 1,
+                Some(_) => return Err("quote"),
+            }
+        } else {
+            let rest = &line[i..];
+            let n = memchr::memchr(b',', rest).unwrap_or(rest.len());
+            if rest[..n].contains(&b'"') {
+                return Err("quote");
+            }
+            out.buf.extend_from_slice(&rest[..n]);
+            out.ends.push(out.buf.len());
+            if n == rest.len() {
+                return Ok(());
+            }
+            i += n + 1;
+        }
+        if i == line.len() {
+            out.ends.push(out.buf.len());
+            return Ok(());
+        }
+    }
+}
+
+fn fields_error(kind: &str) -> Error {
+    Error::input(match kind {
+        "utf8" => t(
+            "raden är inte giltig UTF-8 (filen har ändrats med ett annat program eller är skadad)",
+            "the row is not valid UTF-8 (the file was changed by another program or is damaged)",
+        ),
+        _ => t(
+            "raden är inte giltig CSV (ett citattecken är inte avslutat eller står fel)",
+            "the row is not valid CSV (a quote is not closed or is misplaced)",
+        ),
+    })
+}
+
+/// What a walk over a register's bytes found.
+#[derive(Debug, Default, Clone)]
+struct Walk {
+    rows: usize,
+    head: String,
+    /// Bytes up to the last complete line read.
+    end: u64,
+    torn: Option<(usize, usize)>,
+    /// The head at the watched offset, if a line ended exactly there.
+    watched: Option<String>,
+    unchained: bool,
+    /// Line number after the watched offset (the first row after a checkpoint).
+    line_after_watch: Option<usize>,
+}
+
+struct WalkOpts<'a> {
+    path: &'a Path,
+    columns: &'a [String],
+    chained: bool,
+    upgradable: bool,
+    limit: u64,
+    watch: Option<u64>,
+}
+
+/// Reads lines up to `limit`, checks the header, each row's field count and (chained) the
+/// chain, and hands each row to `f`. Constant memory: one line buffer, one field buffer.
+fn walk<R: Read>(
+    src: R,
+    o: &WalkOpts,
+    mut f: impl FnMut(usize, &Fields) -> Result<()>,
+) -> Result<Walk> {
+    let path = o.path;
+    let mut r = BufReader::with_capacity(1 << 20, src.take(o.limit));
+    let mut w = Walk::default();
+    let mut line = Vec::with_capacity(4096);
+    let mut fields = Fields::default();
+    let got = r.read_until(b'\n', &mut line).at(path)?;
+    if got == 0 {
+        return Ok(w);
+    }
+    if !line.ends_with(b"\n") {
+        w.torn = Some((1, line.len()));
+        return Ok(w);
+    }
+    w.end = line.len() as u64;
+    let mut names: Vec<&str> = o.columns.iter().map(String::as_str).collect();
+    let plain = names.clone();
+    if o.chained {
+        names.push(PREV_HASH);
+        names.push(HASH);
+    }
+    let header = &line[..line.len() - 1];
+    split_fields(strip_bom(header), &mut fields)
+        .map_err(|k| fields_error(k).in_file(path).at_line(1))?;
+    let header_fields: Vec<&str> = (0..fields.len()).map(|i| fields.str(i)).collect();
+    let mut chained = o.chained;
+    if header_fields != names {
+        if o.chained && o.upgradable && header_fields == plain {
+            chained = false;
+            w.unchained = true;
+            names = plain;
+        } else {
+            return Err(header_error(&names, &header_fields)
+                .in_file(path)
+                .at_line(1));
+        }
+    }
+    let mut prev = if chained {
+        sha256_hex(&line)
+    } else {
+        String::new()
+    };
+    if o.watch == Some(w.end) {
+        w.watched = Some(prev.clone());
+    }
+    let mut n = 1;
+    loop {
+        line.clear();
+        let got = r.read_until(b'\n', &mut line).at(path)?;
+        if got == 0 {
+            break;
+        }
+        n += 1;
+        if !line.ends_with(b"\n") {
+            w.torn = Some((n, line.len()));
+            break;
+        }
+        if o.watch.is_some() && w.watched.is_some() && w.line_after_watch.is_none() {
+            w.line_after_watch = Some(n);
+        }
+        w.end += line.len() as u64;
+        let body = &line[..line.len() - 1];
+        if body.is_empty() || body == b"\r" {
+            if chained {
+                return Err(chain_fail(path, n, "raden är tom", "the row is empty"));
+            }
+            continue;
+        }
+        if chained {
+            prev = check_link(body, &prev).map_err(|(sv, en)| chain_fail(path, n, sv, en))?;
+        }
+        split_fields(body, &mut fields).map_err(|k| fields_error(k).in_file(path).at_line(n))?;
+        if fields.len() != names.len() {
+            let e = Error::input(t(
+                &format!("raden har {} fält, {} väntades", fields.len(), names.len()),
+                &format!(
+                    "the row has {} fields, {} expected",
+                    fields.len(),
+                    names.len()
+                ),
+            ))
+            .in_file(path)
+            .at_line(n);
+            return Err(if chained {
+                Error::CheckFailed(e.to_string())
+            } else {
+                e
+            });
+        }
+        if chained {
+            fields.truncate(o.columns.len());
+        }
+        w.rows += 1;
+        if o.watch == Some(w.end) {
+            w.watched = Some(prev.clone());
+        }
+        f(n, &fields)?;
+    }
+    w.head = prev;
+    Ok(w)
+}
+
+/// Checks one chained line against the previous head; returns its own hash.
+fn check_link(
+    body: &[u8],
+    prev: &str,
+) -> std::result::Result<String, (&'static str, &'static str)> {
+    let Some(cut) = memchr::memrchr(b',', body) else {
+        return Err(("raden saknar kedjesumma", "the row has no chain hash"));
+    };
+    let (prefix, hash) = (&body[..cut], &body[cut + 1..]);
+    let Some(pcut) = memchr::memrchr(b',', prefix) else {
+        return Err((
+            "raden saknar föregående summa",
+            "the row has no previous hash",
+        ));
+    };
+    if &prefix[pcut + 1..] != prev.as_bytes() {
+        return Err((
+            "kedjan är bruten: föregående rad har ändrats, tagits bort eller flyttats",
+            "the chain is broken: the previous row was changed, removed or moved",
+        ));
+    }
+    let computed = sha256_hex(prefix);
+    if computed.as_bytes() != hash {
+        return Err((
+            "raden har ändrats efter att den skrevs (summan stämmer inte)",
+            "the row was changed after it was written (its hash does not match)",
+        ));
+    }
+    Ok(computed)
+}
+
+fn chain_fail(path: &Path, line: usize, sv: &str, en: &str) -> Error {
+    Error::CheckFailed(format!(
+        "{}: {} {line}: {}",
+        path.display(),
+        t("rad", "line"),
+        t(sv, en)
+    ))
+}
+
+fn header_error(names: &[&str], header_fields: &[&str]) -> Error {
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !header_fields.iter().any(|h| h == n))
+        .collect();
+    let msg = if missing.is_empty() {
+        t(
+            &format!("rubrikraden stämmer inte; väntade: {}", names.join(",")),
+            &format!(
+                "the header row does not match; expected: {}",
+                names.join(",")
+            ),
+        )
+    } else {
+        t(
+            &format!(
+                "rubrikraden saknar {}; väntade: {}",
+                missing.join(", "),
+                names.join(",")
+            ),
+            &format!(
+                "the header row lacks {}; expected: {}",
+                missing.join(", "),
+                names.join(",")
+            ),
+        )
+    };
+    Error::input(msg)
+}
+
+/// The journal of an unfinished append: the register's and the checkpoint file's lengths
+/// before it.
+#[derive(Debug, Clone, Copy)]
+struct Journal {
+    start: u64,
+    checkpoints_len: u64,
+}
+
+fn journal_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".journal");
+    PathBuf::from(s)
+}
+
+fn read_journal(path: &Path) -> Result<Option<Journal>> {
+    let jp = journal_path(path);
+    let mut f = match files::open_read(&jp) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(files::open_error(&jp, e)),
+    };
+    let mut s = String::new();
+    (&mut f).take(256).read_to_string(&mut s).at(&jp)?;
+    let mut it = s.split_whitespace();
+    let parsed = (|| {
+        if it.next()? != "dataskydd-journal-v1" {
+            return None;
+        }
+        Some(Journal {
+            start: it.next()?.parse().ok()?,
+            checkpoints_len: it.next()?.parse().ok()?,
+        })
+    })();
+    match parsed {
+        Some(j) => Ok(Some(j)),
+        // A journal cut before its fsync finished: the append had not begun.
+        None => Ok(Some(Journal {
+            start: u64::MAX,
+            checkpoints_len: u64::MAX,
+        })),
+    }
 }
 
 impl Ledger {
@@ -62,6 +458,7 @@ impl Ledger {
             columns: columns.iter().map(|s| s.to_string()).collect(),
             chained,
             numbered: true,
+            upgradable: false,
         }
     }
 
@@ -69,6 +466,12 @@ impl Ledger {
     /// costs the same on a register of ten rows as on one of ten million.
     pub fn unnumbered(mut self) -> Ledger {
         self.numbered = false;
+        self
+    }
+
+    /// See [`Ledger::upgradable`] (the field).
+    pub fn upgradable(mut self) -> Ledger {
+        self.upgradable = true;
         self
     }
 
@@ -94,110 +497,150 @@ impl Ledger {
             .unwrap_or_else(|| panic!("column {name} not in {}", self.path.display()))
     }
 
-    /// Creates the file with its header, owner-readable only. Does nothing if it exists.
+    /// Creates the file with its header, owner-readable only. Does nothing if it exists
+    /// (a symbolic link in its place is refused).
     pub fn create(&self) -> Result<()> {
+        if files::is_symlink(&self.path) {
+            return Err(files::symlink_refused(&self.path));
+        }
         if self.path.exists() {
             return Ok(());
         }
-        let mut opts = OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
+        files::check_local(&self.path)?;
+        let tmp = files::temp_name(&self.path);
+        let mut f = files::create_new(&tmp).map_err(|e| files::open_error(&tmp, e))?;
+        let done = f
+            .write_all(&self.header_line())
+            .and_then(|_| f.sync_all())
+            .at(&tmp);
+        if let Err(e) = done {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
         }
-        let mut f = match opts.open(&self.path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
-            Err(e) => return Err(Error::io(&self.path, e)),
-        };
-        f.lock().at(&self.path)?;
-        f.write_all(&self.header_line()).at(&self.path)?;
-        f.sync_all().at(&self.path)?;
+        // A hard link never replaces anything: whoever creates the register first wins.
+        let linked = std::fs::hard_link(&tmp, &self.path);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => files::sync_dir(&files::parent(&self.path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(Error::io(&self.path, e)),
+        }
+    }
+
+    /// Appends rows (each without `prev_hash,hash`; they are computed here), all or
+    /// nothing. Validates every field first; on any error nothing is written.
+    pub fn append(&self, rows: &[Vec<String>]) -> Result<AppendReport> {
+        self.check_rows(rows)?;
+        self.write(|tx| tx.append(rows))
+    }
+
+    fn check_rows(&self, rows: &[Vec<String>]) -> Result<()> {
+        for (i, row) in rows.iter().enumerate() {
+            self.check_row(row)
+                .map_err(|e| if rows.len() > 1 { e.at_line(i + 1) } else { e })?;
+        }
         Ok(())
     }
 
-    /// Appends rows (each without `prev_hash,hash`; they are computed here).
-    ///
-    /// Validates every field first; on any error nothing is written.
-    pub fn append(&self, rows: &[Vec<String>]) -> Result<AppendReport> {
-        for (i, row) in rows.iter().enumerate() {
-            if row.len() != self.columns.len() {
-                return Err(Error::input(format!(
-                    "internal: row {i} has {} fields, {} expected",
-                    row.len(),
-                    self.columns.len()
-                )));
-            }
-            for (c, v) in row.iter().enumerate() {
-                check_field(v).map_err(|e| e.field(&self.columns[c]))?;
-            }
+    fn check_row(&self, row: &[String]) -> Result<()> {
+        if row.len() != self.columns.len() {
+            return Err(Error::input(format!(
+                "internal: a row has {} fields, {} expected",
+                row.len(),
+                self.columns.len()
+            )));
         }
-        self.create()?;
-        let mut f = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&self.path)
-            .at(&self.path)?;
-        f.lock().at(&self.path)?;
-        let mut report = AppendReport::default();
-        let (len, tail) = read_tail(&mut f, &self.path)?;
-        let mut end = len;
-        if len > 0 && !tail.ends_with(b"\n") {
-            // A crash mid-write left an unterminated line: keep its bytes aside, cut it off.
-            let start = tail
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map(|p| p + 1)
-                .unwrap_or(0);
-            let torn = &tail[start..];
-            let torn_path = torn_path(&self.path);
-            let mut side = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&torn_path)
-                .at(&torn_path)?;
-            side.write_all(torn).at(&torn_path)?;
-            side.write_all(b"\n").at(&torn_path)?;
-            side.sync_all().at(&torn_path)?;
-            end = len - torn.len() as u64;
-            f.set_len(end).at(&self.path)?;
-            report.repaired_torn_bytes = torn.len();
+        for (c, v) in row.iter().enumerate() {
+            check_field(v).map_err(|e| e.field(&self.columns[c]))?;
         }
-        if end == 0 {
-            f.write_all(&self.header_line()).at(&self.path)?;
-            end = self.header_line().len() as u64;
-        }
-        let mut prev = if self.chained {
-            last_hash(&mut f, end, &self.path)?
-        } else {
-            String::new()
-        };
-        if self.numbered {
-            report.first_line = count_lines(&mut f, end, &self.path)? + 1;
-        }
-        let mut buf = Vec::with_capacity(rows.len() * 200);
-        for row in rows {
-            if self.chained {
-                let (line, hash) = chain_line(row, &prev);
-                buf.extend_from_slice(&line);
-                prev = hash;
-            } else {
-                buf.extend_from_slice(&encode_row(row));
-            }
-        }
-        f.seek(SeekFrom::Start(end)).at(&self.path)?;
-        if let Err(e) = f.write_all(&buf).and_then(|_| f.sync_data()) {
-            // A full disk or an I/O error: cut back to where we started, so the register
-            // is exactly as it was (no half row for the next reader).
-            let _ = f.set_len(end);
-            let _ = f.sync_data();
-            return Err(Error::io(&self.path, e));
-        }
-        Ok(report)
+        Ok(())
     }
 
-    /// Reads every row, checking the header and each row's column count.
+    /// Takes the register's exclusive lock and holds it while `f` looks up and appends:
+    /// the one way to "check, then write" (a withdrawal of a consent not yet withdrawn, an
+    /// account id not yet taken, the next breach id). The lock is released when `f`
+    /// returns, after the fsync of whatever it appended.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        files::check_local(&self.path)?;
+        self.create()?;
+        let file = self.open_locked()?;
+        let mut tx = Tx {
+            ledger: self,
+            file,
+            end: 0,
+            head: String::new(),
+            checkpoints_len: 0,
+            report: AppendReport::default(),
+            anchored_rows: false,
+        };
+        tx.recover()?;
+        f(&mut tx)
+    }
+
+    /// Opens and locks the register, retrying if the file was replaced (upgraded) while we
+    /// waited for the lock, so nobody writes into a file no longer in the folder.
+    fn open_locked(&self) -> Result<File> {
+        loop {
+            let f = files::open_rw(&self.path).map_err(|e| files::open_error(&self.path, e))?;
+            f.lock().at(&self.path)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                let a = f.metadata().at(&self.path)?;
+                match std::fs::symlink_metadata(&self.path) {
+                    Ok(b) if a.ino() == b.ino() && a.dev() == b.dev() => return Ok(f),
+                    Ok(_) => continue,
+                    Err(e) => return Err(Error::io(&self.path, e)),
+                }
+            }
+            #[cfg(not(unix))]
+            return Ok(f);
+        }
+    }
+
+    /// Holds a shared lock on the register until the returned file is dropped: writers
+    /// wait, readers do not. For a decision that reads this register and records itself in
+    /// another (the photo decision: consents, then `publications.csv`).
+    pub fn hold_shared(&self) -> Result<Option<File>> {
+        match files::open_read(&self.path) {
+            Ok(f) => {
+                f.lock_shared().at(&self.path)?;
+                Ok(Some(f))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(files::open_error(&self.path, e)),
+        }
+    }
+
+    /// Signs the current state of a register that has rows but no checkpoint yet (an old
+    /// register, from before checkpoints), after checking its whole chain. Returns false
+    /// when it already has checkpoints (nothing to do).
+    pub fn anchor_existing(&self) -> Result<bool> {
+        if !self.chained || !self.path.exists() {
+            return Ok(false);
+        }
+        files::check_local(&self.path)?;
+        let file = self.open_locked()?;
+        if read_journal(&self.path)?.is_some() || self.checkpoint_tail()?.last.is_some() {
+            return Ok(false);
+        }
+        let Some(a) = anchor::anchor_for(&self.path) else {
+            return Ok(false);
+        };
+        let mut f = &file;
+        let len = f.seek(SeekFrom::End(0)).at(&self.path)?;
+        f.seek(SeekFrom::Start(0)).at(&self.path)?;
+        let w = walk(&file, &self.walk_opts(len, None), |_, _| Ok(()))?;
+        if w.unchained || w.rows == 0 {
+            return Ok(false);
+        }
+        let cps = anchor::read_tail(&self.path)?;
+        let cp = Checkpoint::make(a.as_ref(), &self.path, w.end, &w.head)?;
+        anchor::append(&self.path, cps.complete_len, &cp)?;
+        Ok(true)
+    }
+
+    /// Reads every row, checking the header, each row's column count and the chain.
     ///
     /// A torn last line (no newline) is left out: it is not a row yet.
     pub fn read(&self) -> Result<Vec<Row>> {
@@ -209,251 +652,844 @@ impl Ledger {
         Ok(rows)
     }
 
-    /// Streams the rows to `f` without holding the whole file as rows.
-    pub fn for_each(&self, f: impl FnMut(Row) -> Result<()>) -> Result<()> {
-        let bytes = match self.read_bytes()? {
-            Some(b) => b,
-            None => return Ok(()),
+    /// Streams the rows to `f` (constant memory), checking the chain up to the last signed
+    /// checkpoint on the way: a register that fails is refused (exit 1, naming the line).
+    pub fn for_each(&self, mut f: impl FnMut(Row) -> Result<()>) -> Result<()> {
+        let n = self.columns.len();
+        self.for_each_fields(|line, fields| {
+            f(Row {
+                line,
+                fields: fields.strings(n),
+            })
+        })
+    }
+
+    /// [`Ledger::for_each`] without building strings: `f` gets the line number and the
+    /// row's fields (without `prev_hash,hash`).
+    pub fn for_each_fields(&self, f: impl FnMut(usize, &Fields) -> Result<()>) -> Result<()> {
+        let mut file = match files::open_read(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(files::open_error(&self.path, e)),
         };
-        let columns: Vec<&str> = self.columns.iter().map(String::as_str).collect();
-        if let Some(n) = each_row(&bytes, &self.path, &columns, self.chained, f)? {
-            eprintln!(
-                "{}",
-                t(
-                    &format!(
-                        "Obs: {} rad {n} är ofullständig (troligen ett avbrott mitt i en skrivning); den läses inte och flyttas till {} vid nästa skrivning.",
-                        self.path.display(),
-                        torn_path(&self.path).display()
-                    ),
-                    &format!(
-                        "Note: {} line {n} is incomplete (probably a crash mid-write); it is not read and is moved to {} on the next write.",
-                        self.path.display(),
-                        torn_path(&self.path).display()
-                    ),
-                )
-            );
+        file.lock_shared().at(&self.path)?;
+        let len = file.seek(SeekFrom::End(0)).at(&self.path)?;
+        file.seek(SeekFrom::Start(0)).at(&self.path)?;
+        let journal = read_journal(&self.path)?;
+        let limit = journal.map(|j| j.start.min(len)).unwrap_or(len);
+        let cps = self.checkpoint_tail()?;
+        let w = walk(
+            &file,
+            &self.walk_opts(limit, cps.last.as_ref().map(|c| c.bytes)),
+            f,
+        )?;
+        self.check_against_checkpoint(&w, &cps, journal.is_some(), limit)?;
+        if let Some((n, _)) = w.torn {
+            if journal.is_none() {
+                self.note_torn(n);
+            }
         }
         Ok(())
     }
 
-    /// Checks the hash chain from the header to the last row.
+    fn note_torn(&self, n: usize) {
+        eprintln!(
+            "{}",
+            t(
+                &format!(
+                    "Obs: {} rad {n} är ofullständig (troligen ett avbrott mitt i en skrivning); den läses inte och flyttas till {} vid nästa skrivning.",
+                    self.path.display(),
+                    torn_path(&self.path).display()
+                ),
+                &format!(
+                    "Note: {} line {n} is incomplete (probably a crash mid-write); it is not read and is moved to {} on the next write.",
+                    self.path.display(),
+                    torn_path(&self.path).display()
+                ),
+            )
+        );
+    }
+
+    fn walk_opts(&self, limit: u64, watch: Option<u64>) -> WalkOpts<'_> {
+        WalkOpts {
+            path: &self.path,
+            columns: &self.columns,
+            chained: self.chained,
+            upgradable: self.upgradable,
+            limit,
+            watch,
+        }
+    }
+
+    fn checkpoint_tail(&self) -> Result<anchor::Tail> {
+        if !self.chained {
+            return Ok(anchor::Tail::default());
+        }
+        anchor::read_tail(&self.path)
+    }
+
+    /// The rows read end in the last signed checkpoint's head, its signature holds, and no
+    /// row follows it that dataskydd did not write.
+    fn check_against_checkpoint(
+        &self,
+        w: &Walk,
+        cps: &anchor::Tail,
+        pending: bool,
+        limit: u64,
+    ) -> Result<()> {
+        if !self.chained || w.unchained {
+            return Ok(());
+        }
+        let Some(a) = anchor::anchor_for(&self.path) else {
+            return Ok(());
+        };
+        let cp_path = checkpoints_path(&self.path);
+        if cps.bad_line.is_some() {
+            return Err(Error::CheckFailed(format!(
+                "{}: {}",
+                cp_path.display(),
+                t(
+                    "sista raden är ingen kontrollpunkt (filen har ändrats)",
+                    "the last line is not a checkpoint (the file was changed)"
+                )
+            )));
+        }
+        let Some(cp) = &cps.last else {
+            if w.rows == 0 {
+                return Ok(());
+            }
+            return Err(Error::CheckFailed(t(
+                &format!(
+                    "{}: registret har {} rader men ingen signerad kontrollpunkt ({} saknas), så ingen kan se om raderna räknats om. Kontrollera registret och signera dess nuvarande läge med `dataskydd verify-registers --anchor`",
+                    self.path.display(),
+                    w.rows,
+                    cp_path.display()
+                ),
+                &format!(
+                    "{}: the register has {} rows but no signed checkpoint ({} is missing), so nobody can tell whether they were recomputed. Check the register and sign its current state with `dataskydd verify-registers --anchor`",
+                    self.path.display(),
+                    w.rows,
+                    cp_path.display()
+                ),
+            )));
+        };
+        let trusted = a.trusted()?;
+        if !cp.valid(&self.path, &trusted) {
+            return Err(Error::CheckFailed(t(
+                &format!(
+                    "{}: den senaste kontrollpunkten ({}) bär ingen giltig signatur av arbetsytans nycklar (keys/): den är förfalskad eller gjord med en okänd nyckel",
+                    cp_path.display(),
+                    cp.signed_at
+                ),
+                &format!(
+                    "{}: the last checkpoint ({}) carries no valid signature by the workspace's keys (keys/): it is forged or made with an unknown key",
+                    cp_path.display(),
+                    cp.signed_at
+                ),
+            )));
+        }
+        let lines_end = w.end + w.torn.map(|(_, b)| b as u64).unwrap_or(0);
+        if cp.bytes > w.end {
+            let line = w.rows + 2;
+            return Err(Error::CheckFailed(t(
+                &format!(
+                    "{}: rad {line}: registret slutar före den signerade kontrollpunkten ({} byte, {}): rader har tagits bort i efterhand — det är manipulation, inte ett avbrott",
+                    self.path.display(),
+                    cp.bytes,
+                    cp.signed_at
+                ),
+                &format!(
+                    "{}: line {line}: the register ends before the signed checkpoint ({} bytes, {}): rows were removed afterwards — that is tampering, not a crash",
+                    self.path.display(),
+                    cp.bytes,
+                    cp.signed_at
+                ),
+            )));
+        }
+        match &w.watched {
+            Some(h) if *h == cp.head => {}
+            _ => {
+                return Err(Error::CheckFailed(t(
+                    &format!(
+                        "{}: raderna fram till den signerade kontrollpunkten ({}) leder inte till dess kedjesumma: registret har skrivits om och kedjan räknats om",
+                        self.path.display(),
+                        cp.signed_at
+                    ),
+                    &format!(
+                        "{}: the rows up to the signed checkpoint ({}) do not lead to its chain hash: the register was rewritten and the chain recomputed",
+                        self.path.display(),
+                        cp.signed_at
+                    ),
+                )))
+            }
+        }
+        if w.end > cp.bytes && !(pending && limit <= cp.bytes) {
+            let line = w.line_after_watch.unwrap_or(0);
+            return Err(Error::CheckFailed(t(
+                &format!(
+                    "{}: rad {line}: raden står efter den senaste signerade kontrollpunkten ({}) och skrevs inte av dataskydd (ingen signatur täcker den)",
+                    self.path.display(),
+                    cp.signed_at
+                ),
+                &format!(
+                    "{}: line {line}: the row comes after the last signed checkpoint ({}) and was not written by dataskydd (no signature covers it)",
+                    self.path.display(),
+                    cp.signed_at
+                ),
+            )));
+        }
+        let _ = lines_end;
+        Ok(())
+    }
+
+    /// Checks the whole register: the hash chain from the header to the last row, every
+    /// checkpoint line, and the last checkpoint's head and signature.
     ///
     /// `Err(Error::CheckFailed)` names the first line that fails.
     pub fn verify(&self) -> Result<VerifyReport> {
-        let bytes = match self.read_bytes()? {
-            Some(b) => b,
-            None => return Ok(VerifyReport::default()),
-        };
-        verify_chain(&bytes, &self.path)
-    }
-
-    fn read_bytes(&self) -> Result<Option<Vec<u8>>> {
-        let mut f = match File::open(&self.path) {
+        let mut file = match files::open_read(&self.path) {
             Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(&self.path, e)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(VerifyReport::default())
+            }
+            Err(e) => return Err(files::open_error(&self.path, e)),
         };
-        f.lock_shared().at(&self.path)?;
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).at(&self.path)?;
-        Ok(Some(bytes))
+        file.lock_shared().at(&self.path)?;
+        let len = file.seek(SeekFrom::End(0)).at(&self.path)?;
+        file.seek(SeekFrom::Start(0)).at(&self.path)?;
+        let journal = read_journal(&self.path)?;
+        let limit = journal.map(|j| j.start.min(len)).unwrap_or(len);
+        let cps = self.checkpoint_tail()?;
+        let mut report = VerifyReport::default();
+        let mut last_bytes = 0u64;
+        if self.chained {
+            anchor::each(&self.path, |n, c| {
+                if c.bytes < last_bytes {
+                    return Err(Error::CheckFailed(format!(
+                        "{}: {} {n}: {}",
+                        checkpoints_path(&self.path).display(),
+                        t("rad", "line"),
+                        t(
+                            "kontrollpunkten täcker färre byte än den före (filen har ändrats)",
+                            "the checkpoint covers fewer bytes than the one before (the file was changed)"
+                        )
+                    )));
+                }
+                last_bytes = c.bytes;
+                report.checkpoints += 1;
+                Ok(())
+            })?;
+        }
+        let w = verify_walk(
+            &file,
+            &self.walk_opts(limit, cps.last.as_ref().map(|c| c.bytes)),
+        )?;
+        self.check_against_checkpoint(&w, &cps, journal.is_some(), limit)?;
+        report.rows = w.rows;
+        report.last_hash = w.head;
+        report.torn_bytes = w.torn.map(|(_, b)| b).unwrap_or(0);
+        report.last_checkpoint_at = cps.last.map(|c| c.signed_at);
+        report.pending_bytes = len.saturating_sub(limit);
+        report.unchained = w.unchained;
+        Ok(report)
     }
 }
 
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct VerifyReport {
-    pub rows: usize,
-    /// Bytes after the last newline (a torn line awaiting repair).
-    pub torn_bytes: usize,
-    pub last_hash: String,
+/// The verify pass: the chain only (no field decoding), hashing in parallel in blocks while
+/// reading, so it runs near the speed of one pass of SHA-256 over the file.
+fn verify_walk<R: Read>(src: R, o: &WalkOpts) -> Result<Walk> {
+    // Field decoding costs little next to hashing; one walk keeps one definition of a row.
+    walk(src, o, |_, _| Ok(()))
+}
+
+/// A register held under its exclusive lock (see [`Ledger::write`]).
+pub struct Tx<'a> {
+    ledger: &'a Ledger,
+    file: File,
+    /// Length of the register's complete rows.
+    end: u64,
+    /// The chain's head at `end`.
+    head: String,
+    checkpoints_len: u64,
+    report: AppendReport,
+    anchored_rows: bool,
+}
+
+impl Tx<'_> {
+    pub fn path(&self) -> &Path {
+        &self.ledger.path
+    }
+
+    /// What the recovery before the look-up did (torn line moved aside, unfinished append
+    /// cut off).
+    pub fn report(&self) -> &AppendReport {
+        &self.report
+    }
+
+    /// Rolls back an unfinished append, moves a torn line aside, upgrades an old unchained
+    /// register, and checks the chain's head against the last checkpoint.
+    fn recover(&mut self) -> Result<()> {
+        let path = self.ledger.path.clone();
+        let mut len = self.file.seek(SeekFrom::End(0)).at(&path)?;
+        let cps = self.ledger.checkpoint_tail()?;
+        if let Some(j) = read_journal(&path)? {
+            let covered = cps.last.as_ref().map(|c| c.bytes).unwrap_or(0);
+            let complete = complete_len(&mut self.file, &path)?;
+            let finished = cps.last.is_some()
+                && covered == complete
+                && j.checkpoints_len != u64::MAX
+                && cps.complete_len > j.checkpoints_len;
+            if !finished {
+                if j.start != u64::MAX {
+                    if j.start < covered || j.start > len {
+                        return Err(Error::CheckFailed(t(
+                            &format!(
+                                "{}: journalen vill ta bort rader som en signerad kontrollpunkt täcker; den har ändrats. Inget skrevs",
+                                journal_path(&path).display()
+                            ),
+                            &format!(
+                                "{}: the journal would remove rows a signed checkpoint covers; it was changed. Nothing was written",
+                                journal_path(&path).display()
+                            ),
+                        )));
+                    }
+                    self.report.rolled_back_bytes = len - j.start;
+                    self.file.set_len(j.start).at(&path)?;
+                    self.file.sync_data().at(&path)?;
+                    anchor::truncate(&path, j.checkpoints_len)?;
+                    len = j.start;
+                }
+                if self.report.rolled_back_bytes > 0 {
+                    eprintln!(
+                        "{}",
+                        t(
+                            &format!(
+                                "Obs: en skrivning till {} avbröts innan den blev klar ({} byte); den togs bort helt, så registret är som före den. Kör kommandot igen.",
+                                path.display(),
+                                self.report.rolled_back_bytes
+                            ),
+                            &format!(
+                                "Note: a write to {} was interrupted before it finished ({} bytes); it was removed whole, so the register is as before it. Run the command again.",
+                                path.display(),
+                                self.report.rolled_back_bytes
+                            ),
+                        )
+                    );
+                }
+            }
+            std::fs::remove_file(journal_path(&path)).at(&journal_path(&path))?;
+            files::sync_dir(&files::parent(&path))?;
+        }
+        let cps = self.ledger.checkpoint_tail()?;
+        self.checkpoints_len = cps.complete_len;
+        // A torn line (no journal: an outside writer or an older version): keep it aside.
+        let complete = complete_len(&mut self.file, &path)?;
+        if complete < len {
+            let torn_path = torn_path(&path);
+            let mut side =
+                files::open_append(&torn_path).map_err(|e| files::open_error(&torn_path, e))?;
+            self.file.seek(SeekFrom::Start(complete)).at(&path)?;
+            std::io::copy(&mut (&self.file).take(len - complete), &mut side).at(&torn_path)?;
+            side.write_all(b"\n").at(&torn_path)?;
+            side.sync_all().at(&torn_path)?;
+            self.file.set_len(complete).at(&path)?;
+            self.file.sync_data().at(&path)?;
+            self.report.repaired_torn_bytes = (len - complete) as usize;
+            len = complete;
+        }
+        if len == 0 {
+            self.file.seek(SeekFrom::Start(0)).at(&path)?;
+            self.file.write_all(&self.ledger.header_line()).at(&path)?;
+            self.file.sync_data().at(&path)?;
+            len = self.ledger.header_line().len() as u64;
+        }
+        self.end = len;
+        if !self.ledger.chained {
+            return Ok(());
+        }
+        if self.ledger.upgradable && self.is_unchained()? {
+            return self.upgrade(cps.last.is_some());
+        }
+        // The head: the last checkpoint's, after checking the row it ends in; rows after
+        // it, or no checkpoint for a register with rows, are refused (see the reads).
+        let last = last_line(&mut self.file, self.end, &path)?;
+        let header_only = last.1 == 0;
+        let head = if header_only {
+            sha256_hex(&last.0)
+        } else {
+            let body = &last.0[..last.0.len() - 1];
+            let cut = memchr::memrchr(b',', body).unwrap_or(0);
+            let h = &body[(cut + 1).min(body.len())..];
+            if h.len() != 64 || !h.iter().all(|b| b.is_ascii_hexdigit()) {
+                return Err(Error::CheckFailed(t(
+                    &format!(
+                        "{}: sista raden har ingen giltig kedjesumma; kör `dataskydd verify-registers`. Inget skrevs",
+                        path.display()
+                    ),
+                    &format!(
+                        "{}: the last row has no valid chain hash; run `dataskydd verify-registers`. Nothing was written",
+                        path.display()
+                    ),
+                )));
+            }
+            String::from_utf8_lossy(h).into_owned()
+        };
+        self.anchored_rows = !header_only;
+        if let Some(a) = anchor::anchor_for(&self.ledger.path) {
+            let network = files::network_fs_allowed();
+            match &cps.last {
+                None if !header_only => {
+                    // Verify the whole chain once: the message then says which line fails,
+                    // or that the register is only unanchored.
+                    let w = walk(
+                        &self.file,
+                        &self.ledger.walk_opts(self.end, None),
+                        |_, _| Ok(()),
+                    )
+                    .map_err(nothing_written)?;
+                    let _ = w;
+                    return Err(Error::CheckFailed(t(
+                        &format!(
+                            "{}: registret har rader men ingen signerad kontrollpunkt ({} saknas). Kontrollera registret och signera dess nuvarande läge med `dataskydd verify-registers --anchor`. Inget skrevs",
+                            path.display(),
+                            checkpoints_path(&path).display()
+                        ),
+                        &format!(
+                            "{}: the register has rows but no signed checkpoint ({} is missing). Check the register and sign its current state with `dataskydd verify-registers --anchor`. Nothing was written",
+                            path.display(),
+                            checkpoints_path(&path).display()
+                        ),
+                    )));
+                }
+                None => {}
+                Some(cp) => {
+                    let ok = cp.bytes == self.end
+                        && cp.head == head
+                        && check_link(&last.0[..last.0.len() - 1], &prev_of(&last.0)).is_ok()
+                        && cp.valid(&path, &a.trusted()?);
+                    if !ok || network {
+                        // Find and name the line that fails (or, on a network drive, check
+                        // the whole chain head before appending to it).
+                        let w = walk(
+                            &self.file,
+                            &self.ledger.walk_opts(self.end, Some(cp.bytes)),
+                            |_, _| Ok(()),
+                        )
+                        .map_err(nothing_written)?;
+                        self.ledger
+                            .check_against_checkpoint(&w, &cps, false, self.end)
+                            .map_err(nothing_written)?;
+                        if !ok {
+                            return Err(nothing_written(Error::CheckFailed(format!(
+                                "{}: {}",
+                                path.display(),
+                                t(
+                                    "kedjans slut stämmer inte med den signerade kontrollpunkten",
+                                    "the chain's end does not match the signed checkpoint"
+                                )
+                            ))));
+                        }
+                    }
+                }
+            }
+        }
+        self.head = head;
+        Ok(())
+    }
+
+    fn is_unchained(&mut self) -> Result<bool> {
+        let path = self.ledger.path.clone();
+        self.file.seek(SeekFrom::Start(0)).at(&path)?;
+        let mut r = BufReader::new((&self.file).take(1 << 16));
+        let mut line = Vec::new();
+        r.read_until(b'\n', &mut line).at(&path)?;
+        let mut f = Fields::default();
+        if split_fields(strip_bom(line.strip_suffix(b"\n").unwrap_or(&line)), &mut f).is_err() {
+            return Ok(false);
+        }
+        let names: Vec<&str> = (0..f.len()).map(|i| f.str(i)).collect();
+        Ok(names
+            == self
+                .ledger
+                .columns
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>())
+    }
+
+    /// An old register without `prev_hash,hash`: written again with the chain (the old file
+    /// is kept as `FILE.unchained-TIME`), then signed. Refused when the register already has
+    /// checkpoints (an unchained file in place of a chained one is tampering).
+    fn upgrade(&mut self, has_checkpoints: bool) -> Result<()> {
+        let path = self.ledger.path.clone();
+        if has_checkpoints {
+            return Err(Error::CheckFailed(t(
+                &format!(
+                    "{}: registret saknar kedjesummor men har signerade kontrollpunkter: det har ersatts med en fil utan kedja. Inget skrevs",
+                    path.display()
+                ),
+                &format!(
+                    "{}: the register has no chain hashes but has signed checkpoints: it was replaced by a file without a chain. Nothing was written",
+                    path.display()
+                ),
+            )));
+        }
+        let rows = {
+            let mut rows = Vec::new();
+            let o = self.ledger.walk_opts(self.end, None);
+            walk(&self.file, &o, |_, f| {
+                rows.push(f.strings(self.ledger.columns.len()));
+                Ok(())
+            })?;
+            rows
+        };
+        let stamp = crate::clock::now().format("%Y%m%dT%H%M%S").to_string();
+        let keep = PathBuf::from(format!("{}.unchained-{stamp}", path.display()));
+        let tmp = files::temp_name(&path);
+        let mut out = files::create_new(&tmp).map_err(|e| files::open_error(&tmp, e))?;
+        let mut buf = self.ledger.header_line();
+        let mut prev = sha256_hex(&buf);
+        for r in &rows {
+            let (line, h) = chain_line(r, &prev);
+            buf.extend_from_slice(&line);
+            prev = h;
+        }
+        let res = (|| -> Result<()> {
+            out.write_all(&buf).at(&tmp)?;
+            out.sync_all().at(&tmp)?;
+            std::fs::hard_link(&path, &keep).at(&keep)?;
+            std::fs::rename(&tmp, &path).at(&path)?;
+            files::sync_dir(&files::parent(&path))
+        })();
+        if res.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        res?;
+        eprintln!(
+            "{}",
+            t(
+                &format!(
+                    "Obs: {} hade ingen hashkedja; den har fått en (raderna är oförändrade) och den gamla filen finns kvar som {}.",
+                    path.display(),
+                    keep.display()
+                ),
+                &format!(
+                    "Note: {} had no hash chain; it now has one (the rows are unchanged) and the old file is kept as {}.",
+                    path.display(),
+                    keep.display()
+                ),
+            )
+        );
+        // Continue on the new file (we hold the lock on the old one; waiting writers
+        // re-open, see `open_locked`).
+        let f = files::open_rw(&path).map_err(|e| files::open_error(&path, e))?;
+        f.lock().at(&path)?;
+        self.file = f;
+        self.end = buf.len() as u64;
+        self.head = prev.clone();
+        if let Some(a) = anchor::anchor_for(&self.ledger.path) {
+            let cp = Checkpoint::make(a.as_ref(), &path, self.end, &prev)?;
+            anchor::append(&path, self.checkpoints_len, &cp)?;
+            self.checkpoints_len = anchor::read_tail(&path)?.complete_len;
+        }
+        Ok(())
+    }
+
+    /// Streams the rows (verified, like [`Ledger::for_each`]) from the locked file.
+    pub fn for_each_fields(&mut self, f: impl FnMut(usize, &Fields) -> Result<()>) -> Result<()> {
+        let path = self.ledger.path.clone();
+        self.file.seek(SeekFrom::Start(0)).at(&path)?;
+        let cps = self.ledger.checkpoint_tail()?;
+        let w = walk(
+            &self.file,
+            &self
+                .ledger
+                .walk_opts(self.end, cps.last.as_ref().map(|c| c.bytes)),
+            f,
+        )?;
+        self.ledger
+            .check_against_checkpoint(&w, &cps, false, self.end)
+    }
+
+    pub fn for_each(&mut self, mut f: impl FnMut(Row) -> Result<()>) -> Result<()> {
+        let n = self.ledger.columns.len();
+        self.for_each_fields(|line, fields| {
+            f(Row {
+                line,
+                fields: fields.strings(n),
+            })
+        })
+    }
+
+    pub fn read(&mut self) -> Result<Vec<Row>> {
+        let mut rows = Vec::new();
+        self.for_each(|r| {
+            rows.push(r);
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
+    /// Appends rows, all or nothing (see the module's journal).
+    pub fn append(&mut self, rows: &[Vec<String>]) -> Result<AppendReport> {
+        self.ledger.check_rows(rows)?;
+        self.append_iter(rows.iter().map(|r| Ok(r.clone())))
+    }
+
+    /// Appends a stream of rows, all or nothing, in constant memory: an import of ten
+    /// million rows goes out in 1 MiB writes under one journal, one fsync, one checkpoint.
+    /// An error from the stream (or the disk) cuts the register back: nothing was written.
+    pub fn append_iter(
+        &mut self,
+        rows: impl Iterator<Item = Result<Vec<String>>>,
+    ) -> Result<AppendReport> {
+        let path = self.ledger.path.clone();
+        let start = self.end;
+        let first_line = if self.ledger.numbered {
+            count_lines(&mut self.file, start, &path)? + 1
+        } else {
+            0
+        };
+        let jp = journal_path(&path);
+        {
+            let mut j = files::create_new(&jp).map_err(|e| files::open_error(&jp, e))?;
+            j.write_all(
+                format!("dataskydd-journal-v1 {start} {}\n", self.checkpoints_len).as_bytes(),
+            )
+            .at(&jp)?;
+            j.sync_all().at(&jp)?;
+            files::sync_dir(&files::parent(&path))?;
+        }
+        let result = self.write_rows(rows, start);
+        match result {
+            Ok((n, end, head)) => {
+                self.end = end;
+                self.head = head.clone();
+                self.report.first_line = first_line;
+                self.report.rows = n;
+                self.report.head = head;
+                let _ = std::fs::remove_file(&jp);
+                Ok(self.report.clone())
+            }
+            Err(e) => {
+                // Cut back to where we started, so the register is exactly as it was.
+                let _ = self.file.set_len(start);
+                let _ = self.file.sync_data();
+                let _ = anchor::truncate(&path, self.checkpoints_len);
+                let _ = std::fs::remove_file(&jp);
+                Err(e)
+            }
+        }
+    }
+
+    fn write_rows(
+        &mut self,
+        rows: impl Iterator<Item = Result<Vec<String>>>,
+        start: u64,
+    ) -> Result<(usize, u64, String)> {
+        let path = self.ledger.path.clone();
+        self.file.seek(SeekFrom::Start(start)).at(&path)?;
+        let mut prev = self.head.clone();
+        let mut n = 0usize;
+        let mut end = start;
+        {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, &self.file);
+            for row in rows {
+                let row = row?;
+                self.ledger.check_row(&row)?;
+                let line = if self.ledger.chained {
+                    let (line, h) = chain_line(&row, &prev);
+                    prev = h;
+                    line
+                } else {
+                    encode_row(&row)
+                };
+                w.write_all(&line).at(&path)?;
+                end += line.len() as u64;
+                n += 1;
+            }
+            w.flush().at(&path)?;
+        }
+        self.file.sync_data().at(&path)?;
+        if self.ledger.chained && n > 0 {
+            if let Some(a) = anchor::anchor_for(&self.ledger.path) {
+                let cp = Checkpoint::make(a.as_ref(), &path, end, &prev)?;
+                anchor::append(&path, self.checkpoints_len, &cp)?;
+                self.checkpoints_len += cp.line().len() as u64;
+            }
+        }
+        Ok((n, end, prev))
+    }
+
+    /// Signs the current head (`verify-registers --anchor`): for an old register that has
+    /// rows but no checkpoint yet, after its chain was checked.
+    pub fn anchor_now(&mut self) -> Result<bool> {
+        let Some(a) = anchor::anchor_for(&self.ledger.path) else {
+            return Ok(false);
+        };
+        if !self.ledger.chained {
+            return Ok(false);
+        }
+        let path = self.ledger.path.clone();
+        let cp = Checkpoint::make(a.as_ref(), &path, self.end, &self.head)?;
+        anchor::append(&path, self.checkpoints_len, &cp)?;
+        self.checkpoints_len += cp.line().len() as u64;
+        Ok(true)
+    }
+}
+
+fn nothing_written(e: Error) -> Error {
+    match e {
+        Error::CheckFailed(m) => Error::CheckFailed(format!(
+            "{m}. {}",
+            t(
+                "Inget skrevs: registret är brutet (kör `dataskydd verify-registers`)",
+                "Nothing was written: the register is broken (run `dataskydd verify-registers`)"
+            )
+        )),
+        other => other,
+    }
+}
+
+/// The `prev_hash` field of a chained line.
+fn prev_of(line: &[u8]) -> String {
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    let Some(cut) = memchr::memrchr(b',', body) else {
+        return String::new();
+    };
+    let prefix = &body[..cut];
+    let Some(pcut) = memchr::memrchr(b',', prefix) else {
+        return String::new();
+    };
+    String::from_utf8_lossy(&prefix[pcut + 1..]).into_owned()
+}
+
+/// The last complete line before `end` (with its newline) and its start offset; a line of
+/// any length (read backwards in blocks).
+fn last_line(f: &mut File, end: u64, path: &Path) -> Result<(Vec<u8>, u64)> {
+    let mut start = end.saturating_sub(1);
+    let block = 64 * 1024u64;
+    let mut tail: Vec<u8> = Vec::new();
+    loop {
+        let from = start.saturating_sub(block);
+        let mut buf = vec![0u8; (start - from) as usize];
+        f.seek(SeekFrom::Start(from)).at(path)?;
+        f.read_exact(&mut buf).at(path)?;
+        if let Some(p) = memchr::memrchr(b'\n', &buf) {
+            let line_start = from + p as u64 + 1;
+            let mut line = buf[p + 1..].to_vec();
+            line.extend_from_slice(&tail);
+            f.seek(SeekFrom::Start(start)).at(path)?;
+            let mut nl = [0u8; 1];
+            f.read_exact(&mut nl).at(path)?;
+            line.push(nl[0]);
+            return Ok((line, line_start));
+        }
+        buf.extend_from_slice(&tail);
+        tail = buf;
+        if from == 0 {
+            f.seek(SeekFrom::Start(start)).at(path)?;
+            let mut nl = [0u8; 1];
+            f.read_exact(&mut nl).at(path)?;
+            tail.push(nl[0]);
+            return Ok((tail, 0));
+        }
+        start = from;
+    }
 }
 
 /// Reads a register's bytes into rows: the core of [`Ledger::read`] and
 /// [`Ledger::for_each`], public for fuzzing. `columns` are without `prev_hash,hash`
 /// (added when `chained`, and cut off the rows returned). A torn last line (no newline)
-/// is left out; `path` only names the file in messages.
+/// is left out; `path` only names the file in messages. The chain is checked.
 pub fn parse_rows(bytes: &[u8], path: &Path, columns: &[&str], chained: bool) -> Result<Vec<Row>> {
+    let cols: Vec<String> = columns.iter().map(|s| s.to_string()).collect();
     let mut rows = Vec::new();
-    each_row(bytes, path, columns, chained, |r| {
-        rows.push(r);
-        Ok(())
-    })?;
+    walk(
+        bytes,
+        &WalkOpts {
+            path,
+            columns: &cols,
+            chained,
+            upgradable: false,
+            limit: bytes.len() as u64,
+            watch: None,
+        },
+        |n, f| {
+            rows.push(Row {
+                line: n,
+                fields: f.strings(cols.len()),
+            });
+            Ok(())
+        },
+    )?;
     Ok(rows)
 }
 
-/// Streams the rows of a register's bytes to `f`; returns the line number of a torn last
-/// line, if there is one (the caller decides whether to mention it).
-fn each_row(
-    bytes: &[u8],
-    path: &Path,
-    columns: &[&str],
-    chained: bool,
-    mut f: impl FnMut(Row) -> Result<()>,
-) -> Result<Option<usize>> {
-    let mut names: Vec<&str> = columns.to_vec();
-    if chained {
-        names.push(PREV_HASH);
-        names.push(HASH);
-    }
-    let mut lines = split_lines(bytes);
-    let header = match lines.next() {
-        Some(h) => h,
-        None => return Ok(None),
-    };
-    let header_fields = decode_row(strip_bom(header)).map_err(|e| e.in_file(path).at_line(1))?;
-    if header_fields != names {
-        let missing: Vec<&str> = names
-            .iter()
-            .copied()
-            .filter(|n| !header_fields.iter().any(|h| h == n))
-            .collect();
-        let msg = if missing.is_empty() {
-            t(
-                &format!("rubrikraden stämmer inte; väntade: {}", names.join(",")),
-                &format!(
-                    "the header row does not match; expected: {}",
-                    names.join(",")
-                ),
-            )
-        } else {
-            t(
-                &format!(
-                    "rubrikraden saknar {}; väntade: {}",
-                    missing.join(", "),
-                    names.join(",")
-                ),
-                &format!(
-                    "the header row lacks {}; expected: {}",
-                    missing.join(", "),
-                    names.join(",")
-                ),
-            )
-        };
-        return Err(Error::input(msg).in_file(path).at_line(1));
-    }
-    for (i, (line, terminated)) in lines.enumerate_terminated() {
-        let n = i + 2;
-        if !terminated {
-            return Ok(Some(n));
-        }
-        if line.is_empty() {
-            continue;
-        }
-        let mut fields = decode_row(line).map_err(|e| e.in_file(path).at_line(n))?;
-        if fields.len() != names.len() {
-            return Err(Error::input(t(
-                &format!("raden har {} fält, {} väntades", fields.len(), names.len()),
-                &format!(
-                    "the row has {} fields, {} expected",
-                    fields.len(),
-                    names.len()
-                ),
-            ))
-            .in_file(path)
-            .at_line(n));
-        }
-        if chained {
-            fields.truncate(columns.len());
-        }
-        f(Row { line: n, fields })?;
-    }
-    Ok(None)
-}
-
-/// Verifies a chained register's bytes. Public for fuzzing.
+/// Verifies a chained register's bytes (the chain only: no checkpoints). Public for fuzzing.
 pub fn verify_chain(bytes: &[u8], path: &Path) -> Result<VerifyReport> {
-    let mut report = VerifyReport::default();
-    let mut lines = split_lines(bytes);
-    let header = match lines.next() {
-        Some(h) => h,
-        None => return Ok(report),
-    };
-    let mut prev = hex(digest(&SHA256, &with_newline(header)).as_ref());
-    let fail = |line: usize, sv: &str, en: &str| {
-        Err(Error::CheckFailed(format!(
-            "{}: {} {line}: {}",
+    // The columns are whatever the header says.
+    let header_end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+    let mut f = Fields::default();
+    split_fields(strip_bom(&bytes[..header_end]), &mut f)
+        .map_err(|k| fields_error(k).in_file(path).at_line(1))?;
+    if f.len() < 2 {
+        return Err(Error::CheckFailed(format!(
+            "{}: {} 1",
             path.display(),
-            t("rad", "line"),
-            t(sv, en)
-        )))
-    };
-    let mut rows: Vec<&[u8]> = Vec::new();
-    for (_, (line, terminated)) in lines.enumerate_terminated() {
-        if !terminated {
-            report.torn_bytes = line.len();
-            break;
-        }
-        rows.push(line);
+            t("rad", "line")
+        )));
     }
-    // Each row's own hash does not depend on the others: hash them in parallel, then walk
-    // the chain in order so the first failing line is the one named.
-    use rayon::prelude::*;
-    let hashes: Vec<Option<[u8; 32]>> = rows
-        .par_iter()
-        .with_min_len(4096)
-        .map(|line| {
-            let cut = line.iter().rposition(|&b| b == b',')?;
-            let mut h = [0u8; 32];
-            h.copy_from_slice(digest(&SHA256, &line[..cut]).as_ref());
-            Some(h)
-        })
-        .collect();
-    for (i, line) in rows.iter().enumerate() {
-        let n = i + 2;
-        let Some(cut) = line.iter().rposition(|&b| b == b',') else {
-            return fail(n, "raden saknar kedjesumma", "the row has no chain hash");
-        };
-        let (prefix, hash) = (&line[..cut], &line[cut + 1..]);
-        let Some(pcut) = prefix.iter().rposition(|&b| b == b',') else {
-            return fail(
-                n,
-                "raden saknar föregående summa",
-                "the row has no previous hash",
-            );
-        };
-        if &prefix[pcut + 1..] != prev.as_bytes() {
-            return fail(
-                n,
-                "kedjan är bruten: föregående rad har ändrats, tagits bort eller flyttats",
-                "the chain is broken: the previous row was changed, removed or moved",
-            );
-        }
-        let computed = hex(hashes[i].as_ref().expect("a row with a comma has a hash"));
-        if computed.as_bytes() != hash {
-            return fail(
-                n,
-                "raden har ändrats efter att den skrevs (summan stämmer inte)",
-                "the row was changed after it was written (its hash does not match)",
-            );
-        }
-        prev = computed;
-        report.rows += 1;
-    }
-    report.last_hash = prev;
-    Ok(report)
-}
-
-fn with_newline(line: &[u8]) -> Vec<u8> {
-    let mut v = line.to_vec();
-    v.push(b'\n');
-    v
+    let mut cols: Vec<String> = f.strings(f.len());
+    cols.truncate(cols.len() - 2);
+    let w = walk(
+        bytes,
+        &WalkOpts {
+            path,
+            columns: &cols,
+            chained: true,
+            upgradable: false,
+            limit: bytes.len() as u64,
+            watch: None,
+        },
+        |_, _| Ok(()),
+    )?;
+    Ok(VerifyReport {
+        rows: w.rows,
+        torn_bytes: w.torn.map(|(_, b)| b).unwrap_or(0),
+        last_hash: w.head,
+        ..Default::default()
+    })
 }
 
 /// Builds a chained line: `fields…,prev_hash,hash\n`.
 fn chain_line(row: &[String], prev: &str) -> (Vec<u8>, String) {
-    let mut with_prev: Vec<String> = row.to_vec();
-    with_prev.push(prev.to_string());
+    let mut with_prev: Vec<&str> = row.iter().map(String::as_str).collect();
+    with_prev.push(prev);
     let mut line = encode_row(&with_prev);
     line.pop(); // the newline
-    let hash = hex(digest(&SHA256, &line).as_ref());
+    let hash = sha256_hex(&line);
     line.push(b',');
     line.extend_from_slice(hash.as_bytes());
     line.push(b'\n');
     (line, hash)
 }
 
-/// Rejects what would break the one-record-one-line rule.
+/// Rejects what would break the one-record-one-line rule, and values longer than
+/// [`MAX_FIELD`] bytes (so no value can make a register unwieldy).
 pub fn check_field(v: &str) -> Result<()> {
+    if v.len() > MAX_FIELD {
+        return Err(Error::input(t(
+            &format!(
+                "värdet är {} byte långt; högst {MAX_FIELD} byte får plats i ett register (korta texten, eller hänvisa till en handling med dess diarienummer)",
+                v.len()
+            ),
+            &format!(
+                "the value is {} bytes long; at most {MAX_FIELD} bytes fit in a register (shorten the text, or refer to a document by its registration number)",
+                v.len()
+            ),
+        )));
+    }
     if v.chars()
         .any(|c| c == '\n' || c == '\r' || (c.is_control() && c != '\t'))
     {
@@ -478,35 +1514,9 @@ pub fn encode_row<S: AsRef<str>>(fields: &[S]) -> Vec<u8> {
 
 /// Decodes one physical line (no newline) into fields.
 pub fn decode_row(line: &[u8]) -> Result<Vec<String>> {
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    // Fast path: without quotes, RFC 4180 fields are the bytes between commas (building a
-    // csv reader per line dominates reading a large register).
-    if !line.contains(&b'"') {
-        if let Ok(s) = std::str::from_utf8(line) {
-            if s.is_empty() {
-                return Ok(Vec::new());
-            }
-            return Ok(s.split(',').map(str::to_string).collect());
-        }
-    }
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(line);
-    let mut rec = csv::StringRecord::new();
-    match r.read_record(&mut rec) {
-        Ok(true) => Ok(rec.iter().map(|s| s.to_string()).collect()),
-        Ok(false) => Ok(Vec::new()),
-        Err(e) => Err(Error::input(match e.kind() {
-            csv::ErrorKind::Utf8 { .. } => {
-                t("raden är inte giltig UTF-8", "the row is not valid UTF-8")
-            }
-            _ => format!(
-                "{} ({e})",
-                t("raden är inte giltig CSV", "the row is not valid CSV")
-            ),
-        })),
-    }
+    let mut f = Fields::default();
+    split_fields(line, &mut f).map_err(fields_error)?;
+    Ok(f.strings(f.len()))
 }
 
 pub fn strip_bom(line: &[u8]) -> &[u8] {
@@ -533,88 +1543,38 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(digest(&SHA256, bytes).as_ref())
 }
 
-/// Iterates physical lines; the flag says whether the line ended with `\n`.
-struct Lines<'a> {
-    rest: &'a [u8],
-}
-
-fn split_lines(bytes: &[u8]) -> Lines<'_> {
-    Lines { rest: bytes }
-}
-
-impl<'a> Lines<'a> {
-    fn next_terminated(&mut self) -> Option<(&'a [u8], bool)> {
-        if self.rest.is_empty() {
-            return None;
+/// SHA-256 of a file's bytes, streamed (an import's identity).
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = files::open_read(path).map_err(|e| files::open_error(path, e))?;
+    let mut ctx = Context::new(&SHA256);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).at(path)?;
+        if n == 0 {
+            break;
         }
-        match memchr_nl(self.rest) {
-            Some(p) => {
-                let line = &self.rest[..p];
-                self.rest = &self.rest[p + 1..];
-                Some((line, true))
-            }
-            None => {
-                let line = self.rest;
-                self.rest = &[];
-                Some((line, false))
-            }
-        }
+        ctx.update(&buf[..n]);
     }
-
-    fn enumerate_terminated(self) -> impl Iterator<Item = (usize, (&'a [u8], bool))> {
-        let mut me = self;
-        std::iter::from_fn(move || me.next_terminated()).enumerate()
-    }
+    Ok(hex(ctx.finish().as_ref()))
 }
 
-impl<'a> Iterator for Lines<'a> {
-    type Item = &'a [u8];
-    fn next(&mut self) -> Option<&'a [u8]> {
-        self.next_terminated().map(|(l, _)| l)
-    }
-}
-
-fn memchr_nl(b: &[u8]) -> Option<usize> {
-    memchr::memchr(b'\n', b)
-}
-
-/// Reads up to the last 64 KiB of the file.
-fn read_tail(f: &mut File, path: &Path) -> Result<(u64, Vec<u8>)> {
+/// Length of the file up to and including its last newline (scanning back in blocks, so
+/// a torn line of any length is found).
+pub fn complete_len(f: &mut File, path: &Path) -> Result<u64> {
     let len = f.seek(SeekFrom::End(0)).at(path)?;
-    let start = len.saturating_sub(64 * 1024);
-    f.seek(SeekFrom::Start(start)).at(path)?;
-    let mut tail = Vec::new();
-    f.read_to_end(&mut tail).at(path)?;
-    Ok((len, tail))
-}
-
-/// The hash of the last complete row (or of the header when there are no rows).
-fn last_hash(f: &mut File, end: u64, path: &Path) -> Result<String> {
-    let start = end.saturating_sub(64 * 1024);
-    f.seek(SeekFrom::Start(start)).at(path)?;
-    let mut buf = vec![0; (end - start) as usize];
-    f.read_exact(&mut buf).at(path)?;
-    let body = buf.strip_suffix(b"\n").unwrap_or(&buf);
-    let line_start = body.iter().rposition(|&b| b == b'\n').map(|p| p + 1);
-    let last = match line_start {
-        Some(p) => &body[p..],
-        None if start == 0 => body,
-        None => return Err(Error::input("a register row is longer than 64 KiB").in_file(path)),
-    };
-    let is_header = line_start.is_none() && start == 0;
-    if is_header {
-        return Ok(sha256_hex(&with_newline(last)));
+    let mut pos = len;
+    let mut buf = vec![0u8; 64 * 1024];
+    while pos > 0 {
+        let start = pos.saturating_sub(buf.len() as u64);
+        let n = (pos - start) as usize;
+        f.seek(SeekFrom::Start(start)).at(path)?;
+        f.read_exact(&mut buf[..n]).at(path)?;
+        if let Some(p) = memchr::memrchr(b'\n', &buf[..n]) {
+            return Ok(start + p as u64 + 1);
+        }
+        pos = start;
     }
-    let cut = last.iter().rposition(|&b| b == b',').unwrap_or(0);
-    let h = &last[(cut + 1).min(last.len())..];
-    if h.len() != 64 || !h.iter().all(|b| b.is_ascii_hexdigit()) {
-        return Err(Error::input(t(
-            "sista raden har ingen giltig kedjesumma; kör `verify` för registret",
-            "the last row has no valid chain hash; run `verify` on the register",
-        ))
-        .in_file(path));
-    }
-    Ok(String::from_utf8_lossy(h).into_owned())
+    Ok(0)
 }
 
 /// Counts lines before `end` (for the line number of the next row).
@@ -626,7 +1586,7 @@ fn count_lines(f: &mut File, end: u64, path: &Path) -> Result<usize> {
     while left > 0 {
         let want = (buf.len() as u64).min(left) as usize;
         f.read_exact(&mut buf[..want]).at(path)?;
-        n += buf[..want].iter().filter(|&&b| b == b'\n').count();
+        n += memchr::memchr_iter(b'\n', &buf[..want]).count();
         left -= want as u64;
     }
     Ok(n)

@@ -16,6 +16,8 @@ pub mod error;
 pub mod finding;
 pub mod i18n;
 pub mod ledger;
+pub mod notice;
+pub mod organisation;
 pub mod questionnaire;
 pub mod record;
 pub mod registers;

@@ -20,6 +20,46 @@ pub struct Config {
     pub policy: Policy,
     #[serde(default)]
     pub signing: Signing,
+    /// The organisation's gallring rule for account data (DOMAIN A9).
+    #[serde(default, skip_serializing_if = "Retention::is_empty")]
+    pub retention: Retention,
+}
+
+/// `[retention]`: a default rule and per-kind overrides (the kind is the account's platform,
+/// e.g. `facebook_page`), as the records management plan (dokumenthanteringsplan) states them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    pub kinds: indexmap::IndexMap<String, String>,
+}
+
+impl Retention {
+    pub fn is_empty(&self) -> bool {
+        self.default.is_none() && self.kinds.is_empty()
+    }
+    /// The rule for a kind: its override, else the default; None when neither is stated.
+    pub fn rule(&self, kind: &str) -> Option<String> {
+        self.kinds
+            .get(kind)
+            .or(self.default.as_ref())
+            .filter(|r| !r.trim().is_empty())
+            .cloned()
+    }
+}
+
+impl Dpo {
+    /// "Name, e-mail, phone" (the parts that are set); empty when none is.
+    pub fn contact(&self) -> String {
+        [&self.name, &self.email, &self.phone]
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.trim().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -154,10 +194,13 @@ impl Workspace {
             .in_file(&path)
             .field("policy.preset"));
         }
-        Ok(Workspace {
+        let ws = Workspace {
             root: root.to_path_buf(),
             config,
-        })
+        };
+        // From now on its registers' checkpoints are signed with its key.
+        crate::registers::WorkspaceAnchor::install(&ws);
+        Ok(ws)
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -251,42 +294,131 @@ pub fn ensure_private_dir(path: &Path) -> Result<()> {
     b.create(path).at(path)
 }
 
-/// Writes a new file readable by its owner only, failing if it exists.
+/// Writes a new file readable by its owner only (0600 whatever the umask), failing if
+/// anything, a symbolic link included, is at `path`.
 pub fn write_private_new(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path).at(path)?;
+    let mut f = crate::ledger::files::create_new(path)
+        .map_err(|e| crate::ledger::files::open_error(path, e))?;
     f.write_all(bytes).at(path)?;
     f.sync_all().at(path)?;
     Ok(())
 }
 
-/// Replaces a file atomically (write to a temp file, fsync, rename), owner-only.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    ensure_private_dir(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
-        std::process::id()
-    ));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+/// Writes `bytes` to an unpredictable temp name beside `path` (O_EXCL, never through a
+/// link, 0600), fsync'd; the caller renames or links it into place.
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let dir = crate::ledger::files::parent(path);
+    ensure_private_dir(&dir)?;
+    let tmp = crate::ledger::files::temp_name(path);
+    if let Err(e) = write_private_new(&tmp, bytes) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
     }
-    let mut f = opts.open(&tmp).at(&tmp)?;
-    f.write_all(bytes).at(&tmp)?;
-    f.sync_all().at(&tmp)?;
-    std::fs::rename(&tmp, path).at(path)?;
+    Ok(tmp)
+}
+
+/// Replaces a file atomically (write to a temp file, fsync, rename, fsync the folder),
+/// owner-only. The rename replaces a symbolic link at `path` itself, never its target.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = write_temp(path, bytes)?;
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    crate::ledger::files::sync_dir(&crate::ledger::files::parent(path))
+}
+
+/// Writes a new file atomically: complete or absent, and never over an existing file
+/// (a hard link does not replace), owner-only.
+pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = write_temp(path, bytes)?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => crate::ledger::files::sync_dir(&crate::ledger::files::parent(path)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists_error(path)),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+fn exists_error(path: &Path) -> Error {
+    Error::Usage(t(
+        &format!(
+            "{} finns redan och skrivs inte över; välj ett annat filnamn eller ange --force",
+            path.display()
+        ),
+        &format!(
+            "{} already exists and is not overwritten; choose another file name or pass --force",
+            path.display()
+        ),
+    ))
+}
+
+/// An export never replaces one of the workspace's own files (registers, their side
+/// files, the configuration, keys, answers, records), and replaces another existing file
+/// only with `--force`.
+pub fn check_export_target(ws: &Workspace, target: &Path, force: bool) -> Result<()> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Resolve the folder (the file may not exist yet); the name stays as given.
+        match (
+            p.parent().and_then(|d| d.canonicalize().ok()),
+            p.file_name(),
+        ) {
+            (Some(d), Some(n)) => d.join(n),
+            _ => p,
+        }
+    };
+    let t_abs = abs(target);
+    let root = ws.root.canonicalize().unwrap_or_else(|_| abs(&ws.root));
+    if let Ok(rel) = t_abs.strip_prefix(&root) {
+        let first = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let own = [
+            CONFIG_FILE,
+            "accounts.csv",
+            "consents.csv",
+            "publications.csv",
+            "breaches.csv",
+            "assessments.csv",
+            "keys",
+            "answers",
+            "output",
+        ];
+        // The workspace's own names and their side files (`.checkpoints`, `.journal`,
+        // `.torn`), and any CSV file in the workspace's folder (the registers of other
+        // commands included).
+        let in_root = rel.components().count() == 1;
+        let is_own = own
+            .iter()
+            .any(|o| first == *o || first.starts_with(&format!("{o}.")))
+            || (in_root && t_abs.exists() && (first.ends_with(".csv") || first.starts_with('.')));
+        if is_own {
+            return Err(Error::Usage(t(
+                &format!(
+                    "{} är en av arbetsytans egna filer och skrivs aldrig över av en export; välj ett filnamn utanför arbetsytans register",
+                    target.display()
+                ),
+                &format!(
+                    "{} is one of the workspace's own files and is never overwritten by an export; choose a file name outside the workspace's registers",
+                    target.display()
+                ),
+            )));
+        }
+    }
+    if crate::ledger::files::is_symlink(target) {
+        return Err(crate::ledger::files::symlink_refused(target));
+    }
+    if target.exists() && !force {
+        return Err(exists_error(target));
+    }
     Ok(())
 }

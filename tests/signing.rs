@@ -413,7 +413,7 @@ fn cli_keys_new_show_and_verify() {
     );
     assert_eq!(code, 0, "{out}{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["key"], "keys/asa-oberg.key");
+    assert_eq!(v["key"], "keys/key.key");
     assert_eq!(v["default"], true);
     assert_eq!(v["organisation"], "Nyköpings kommun");
     assert!(d.join("keys/signer.key").exists() && d.join("keys/signer.crt").exists());
@@ -433,7 +433,7 @@ fn cli_keys_new_show_and_verify() {
     );
     assert_eq!(code, 0);
     let v2: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v2["key"], "keys/asa-oberg-2.key");
+    assert_eq!(v2["key"], "keys/key-2.key");
     assert_eq!(v2["default"], false);
 
     let (code, out, err) = run(d, &["keys", "show", "--json"]);
@@ -466,13 +466,7 @@ fn cli_keys_new_show_and_verify() {
 
     let (code, out, _) = run(
         d,
-        &[
-            "verify",
-            "record.pdf",
-            "--json",
-            "--trust",
-            "keys/asa-oberg.crt",
-        ],
+        &["verify", "record.pdf", "--json", "--trust", "keys/key.crt"],
     );
     assert_eq!(code, 0);
     let j: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -496,10 +490,7 @@ fn cli_keys_new_show_and_verify() {
     }
 
     // Another certificate is not trusted: exit 1.
-    let (code, _, err) = run(
-        d,
-        &["verify", "record.pdf", "--trust", "keys/asa-oberg-2.crt"],
-    );
+    let (code, _, err) = run(d, &["verify", "record.pdf", "--trust", "keys/key-2.crt"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("INTE betrodd"), "{err}");
 

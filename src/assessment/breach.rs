@@ -209,9 +209,25 @@ pub struct Answers {
     pub aware_at: DateTime<FixedOffset>,
     #[serde(default)]
     pub removed_at: Option<DateTime<FixedOffset>>,
+    /// C2: who removed the content (default `us` for own posts and messages).
+    #[serde(default)]
+    pub removed_by: Option<RemovedBy>,
     #[serde(default)]
     pub archived_before_removal: Option<bool>,
+    /// C4: the key of encrypted data is uncompromised (asked when `unintelligible`).
+    #[serde(default)]
+    pub key_safe: Option<bool>,
     pub assessed_at: DateTime<FixedOffset>,
+}
+
+/// C2: who removed the content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovedBy {
+    Us,
+    Platform,
+    Author,
+    Unknown,
 }
 
 /// A bad combination of answers: the key to fix and why.
@@ -236,40 +252,62 @@ impl Answers {
         serde_json::from_value(v).map_err(|e| Error::input(e.to_string()))
     }
 
-    /// Checks what the questionnaire engine cannot: the order of the times.
-    pub fn check(&self) -> std::result::Result<(), BadAnswer> {
-        if let Some(p) = self.published_at {
-            if self.aware_at < p {
+    /// Checks what the questionnaire engine cannot: the order of the times (C1) against
+    /// `now`, the clock: `published_at` ≤ `removed_at`, `published_at` ≤ `aware_at` ≤
+    /// `assessed_at`, none in the future. The message names both keys.
+    pub fn check(&self, now: DateTime<FixedOffset>) -> std::result::Result<(), BadAnswer> {
+        let order = |later: &'static str,
+                     lt: DateTime<FixedOffset>,
+                     earlier: &'static str,
+                     et: DateTime<FixedOffset>|
+         -> std::result::Result<(), BadAnswer> {
+            if lt < et {
                 return Err(BadAnswer {
-                    field: "aware_at",
+                    field: later,
                     message: t(
                         &format!(
-                            "kännedom ({}) kan inte ligga före publiceringen ({})",
-                            rfc3339(self.aware_at),
-                            rfc3339(p)
+                            "{later} ({}) ligger före {earlier} ({}): tidpunkterna måste vara i ordning",
+                            rfc3339(lt),
+                            rfc3339(et)
                         ),
                         &format!(
-                            "awareness ({}) cannot be before the publication ({})",
-                            rfc3339(self.aware_at),
-                            rfc3339(p)
+                            "{later} ({}) is before {earlier} ({}): the instants must be in order",
+                            rfc3339(lt),
+                            rfc3339(et)
                         ),
                     ),
                 });
             }
+            Ok(())
+        };
+        if let Some(p) = self.published_at {
+            order("aware_at", self.aware_at, "published_at", p)?;
             if let Some(r) = self.removed_at {
-                if r < p {
+                order("removed_at", r, "published_at", p)?;
+            }
+        }
+        order("assessed_at", self.assessed_at, "aware_at", self.aware_at)?;
+        let future: [(&'static str, Option<DateTime<FixedOffset>>); 4] = [
+            ("published_at", self.published_at),
+            ("aware_at", Some(self.aware_at)),
+            ("removed_at", self.removed_at),
+            ("assessed_at", Some(self.assessed_at)),
+        ];
+        for (key, v) in future {
+            if let Some(v) = v {
+                if v > now {
                     return Err(BadAnswer {
-                        field: "removed_at",
+                        field: key,
                         message: t(
                             &format!(
-                                "borttagningen ({}) kan inte ligga före publiceringen ({})",
-                                rfc3339(r),
-                                rfc3339(p)
+                                "{key} ({}) ligger i framtiden (klockan är {})",
+                                rfc3339(v),
+                                rfc3339(now)
                             ),
                             &format!(
-                                "the removal ({}) cannot be before the publication ({})",
-                                rfc3339(r),
-                                rfc3339(p)
+                                "{key} ({}) is in the future (the clock says {})",
+                                rfc3339(v),
+                                rfc3339(now)
                             ),
                         ),
                     });
@@ -286,6 +324,28 @@ impl Answers {
             });
         }
         Ok(())
+    }
+
+    /// C2: who removed it; own posts and messages default to the organisation's staff.
+    pub fn removed_by(&self) -> RemovedBy {
+        self.removed_by.unwrap_or(match self.what {
+            What::ThirdPartyComment => RemovedBy::Unknown,
+            _ => RemovedBy::Us,
+        })
+    }
+
+    /// C4: unreadable to others only when the key is safe too.
+    pub fn effectively_unintelligible(&self) -> bool {
+        self.unintelligible && self.key_safe != Some(false)
+    }
+
+    /// C2: when the organisation knew: `aware_at`, or `removed_at` when its own staff removed
+    /// the content before that.
+    pub fn awareness(&self) -> DateTime<FixedOffset> {
+        match self.removed_at {
+            Some(r) if self.removed_by() == RemovedBy::Us && r < self.aware_at => r,
+            _ => self.aware_at,
+        }
     }
 }
 
@@ -539,7 +599,8 @@ fn with(keys: &[&str], more: &[&str]) -> Vec<String> {
 /// DOMAIN.md part 1 C, as a pure function of the answers.
 pub fn evaluate(a: &Answers) -> Evaluation {
     let sev = severity(a);
-    let deadline = imy_deadline(a.aware_at);
+    // C2: the deadline runs from removal by own staff when that came first.
+    let deadline = imy_deadline(a.awareness());
     let deadline_text = local_text(deadline);
     let mut findings = Vec::new();
     let mut actions = Vec::new();
@@ -558,12 +619,14 @@ pub fn evaluate(a: &Answers) -> Evaluation {
                          hand en fråga om laglighet (art. 5 och 6), inte nödvändigtvis en \
                          säkerhetsincident, och rättsläget är oklart. Standard: behandla det som en \
                          personuppgiftsincident – allvarligheten nedan är beräknad som om det vore en – \
-                         och låt dataskyddsombudet besluta och dokumentera om IMY ska underrättas.",
+                         och låt den personuppgiftsansvarige (nämnden, eller den den delegerat till) besluta och \
+                         dokumentera efter dataskyddsombudets råd om IMY ska underrättas.",
                         "The post was published on purpose but had no legal basis. That is primarily a \
                          matter of lawfulness (Arts. 5 and 6), not necessarily a breach of security, and \
                          the law is unsettled. Default: treat it as a personal data breach – the severity \
-                         below is computed as if it were one – and have the data protection officer \
-                         decide and document whether IMY is notified.",
+                         below is computed as if it were one – and have the controller (the committee, or \
+                         whom it delegated) decide and document, after the DPO's advice, whether IMY is \
+                         notified.",
                     ),
                 )
                 .sources(&["GDPR art. 4(12)", "GDPR art. 5(1)(a)", "GDPR art. 6", "EDPB 9/2022"])
@@ -639,7 +702,8 @@ pub fn evaluate(a: &Answers) -> Evaluation {
                                 "Kommentaren gällde {}. Rättsläget är oklart: efter Russmedia (C-492/23) \
                                  kan den som gör användares innehåll offentligt ha förebyggande skyldigheter \
                                  för känsliga uppgifter, och långsam moderering kan då bli en brist enligt \
-                                 art. 5.1 f och 32. Dataskyddsombudet ska besluta och dokumentera om IMY ska \
+                                 art. 5.1 f och 32. Den personuppgiftsansvarige (nämnden, eller den den delegerat \
+                                 till) beslutar och dokumenterar efter dataskyddsombudets råd om IMY ska \
                                  underrättas. Bedöms det som en incident gäller fristen 72 timmar från \
                                  kännedom: senast {deadline_text}.",
                                 what.join(", ")
@@ -648,8 +712,8 @@ pub fn evaluate(a: &Answers) -> Evaluation {
                                 "The comment concerned {}. The law is unsettled: after Russmedia (C-492/23) \
                                  an operator that makes users' content public can have preventive duties for \
                                  sensitive data, and slow moderation could then be a failure under Arts. \
-                                 5(1)(f) and 32. The data protection officer must decide and document whether \
-                                 IMY is notified. If it is judged a breach, the deadline is 72 hours from \
+                                 5(1)(f) and 32. The controller (the committee, or whom it delegated) decides and \
+                                 documents after the DPO's advice whether IMY is notified. If it is judged a breach, the deadline is 72 hours from \
                                  awareness: by {deadline_text}.",
                                 what.join(", ")
                             ),
@@ -713,14 +777,14 @@ pub fn evaluate(a: &Answers) -> Evaluation {
                                  dröjsmål och senast {deadline_text} (72 timmar efter kännedom). Uppgifterna \
                                  får lämnas i omgångar. Endast om det tydligt kan visas att incidenten \
                                  sannolikt inte medför någon risk kan anmälan utebli – det kräver ett \
-                                 dokumenterat ställningstagande av dataskyddsombudet."
+                                 dokumenterat beslut av den personuppgiftsansvarige efter dataskyddsombudets råd."
                             ),
                             &format!(
                                 "Severity medium ({score}): notify IMY without undue delay and by \
                                  {deadline_text} (72 hours after awareness). The information may be given in \
                                  phases. Only if it can clearly be shown that the breach is unlikely to \
                                  result in a risk may notification be omitted – that needs a documented \
-                                 judgment by the data protection officer."
+                                 decision by the controller after the DPO's advice."
                             ),
                         ),
                     )
@@ -738,7 +802,7 @@ pub fn evaluate(a: &Answers) -> Evaluation {
             Level::High | Level::VeryHigh => {
                 notify_imy = true;
                 let level = sev.level.label();
-                if a.unintelligible {
+                if a.effectively_unintelligible() {
                     findings.push(
                         Finding::new(
                             "BREACH-NOTIFY-IMY",
@@ -779,7 +843,7 @@ pub fn evaluate(a: &Answers) -> Evaluation {
                             ),
                         )
                         .sources(&["GDPR art. 34(3)(a)", "GDPR art. 34(4)", "EDPB 9/2022"])
-                        .because(&with(&because, &["unintelligible"]).iter().map(String::as_str).collect::<Vec<_>>()),
+                        .because(&with(&because, &["unintelligible", "key_safe"]).iter().map(String::as_str).collect::<Vec<_>>()),
                     );
                 } else {
                     notify_subjects = true;
@@ -826,6 +890,71 @@ pub fn evaluate(a: &Answers) -> Evaluation {
                 }
             }
         }
+    }
+
+    // C2: awareness at removal by own staff.
+    if a.awareness() != a.aware_at {
+        findings.push(
+            Finding::law(
+                "AWARENESS-AT-REMOVAL",
+                &[
+                    ("removed", local_text(a.awareness())),
+                    ("aware", local_text(a.aware_at)),
+                    ("deadline", deadline_text.clone()),
+                ],
+            )
+            .because(&["removed_at", "removed_by", "aware_at"]),
+        );
+    }
+
+    // C3: volume and malice weigh beyond a low score.
+    if breach != Breach::No && sev.level == Level::Low {
+        let many = a.subjects >= 100;
+        let malice = a.malicious && a.exposure != Exposure::None;
+        if many || malice {
+            dpo = true;
+            let mut why = Vec::new();
+            let mut because = Vec::new();
+            if many {
+                why.push(t(
+                    &format!("{} personer berörs", a.subjects),
+                    &format!("{} people are concerned", a.subjects),
+                ));
+                because.push("subjects");
+            }
+            if malice {
+                why.push(t(
+                    "incidenten var avsiktlig och uppgifter röjdes",
+                    "the breach was malicious and data were disclosed",
+                ));
+                because.extend(["malicious", "exposure"]);
+            }
+            findings.push(
+                Finding::law(
+                    "VOLUME-OR-MALICE-REVIEW",
+                    &[("why", why.join(t(" och ", " and ").as_str()))],
+                )
+                .because(&because)
+                .unsettled(),
+            );
+        }
+    }
+
+    // C5: content still online.
+    let removable = matches!(
+        a.what,
+        What::OwnPostError | What::OwnPostDeliberate | What::ThirdPartyComment
+    );
+    if removable && a.removed_at.is_none() && a.exposure == Exposure::Public {
+        findings
+            .push(Finding::law("CONTENT-STILL-ONLINE", &[]).because(&["removed_at", "exposure"]));
+        actions.push(Action::must(
+            "CONTENT-STILL-ONLINE",
+            t(
+                "Spara och registrera innehållet som allmän handling, och ta sedan bort det nu.",
+                "Save and register the content as an official document, then remove it now.",
+            ),
+        ));
     }
 
     // Late notification.
@@ -923,8 +1052,8 @@ pub fn evaluate(a: &Answers) -> Evaluation {
         actions.push(Action::must(
             "DPO-DECISION",
             t(
-                "Dataskyddsombudet fattar och dokumenterar beslutet om anmälan.",
-                "The data protection officer makes and documents the decision on notification.",
+                "Den personuppgiftsansvarige (nämnden, eller den den delegerat till) beslutar om anmälan efter dataskyddsombudets råd; registrera beslutet med `dataskydd breach decide`.",
+                "The controller (the committee, or whom it delegated) decides on notification after the DPO's advice; record the decision with `dataskydd breach decide`.",
             ),
         ));
     }

@@ -2,13 +2,15 @@
 //! from typed answers to a typed result with reasons, sources and the rule trace.
 
 pub mod account;
+pub mod adequacy;
 pub mod breach;
+pub mod closest;
 pub mod photo;
 pub mod platforms;
 pub mod policy;
 
 /// The version of the rules; printed in records and compared by `rerun`.
-pub const RULES_VERSION: &str = "2026.11.1";
+pub const RULES_VERSION: &str = "2026.12";
 
 /// EEA states (EU 27 plus Iceland, Liechtenstein, Norway): no transfer rules apply.
 pub const EEA: &[&str] = &[

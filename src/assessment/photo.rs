@@ -14,12 +14,93 @@ use crate::finding::{outcomes, Finding};
 use crate::i18n::t;
 use crate::registers::consents::Status;
 
+/// The purpose of the publication (`purpose`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    InformActivity,
+    Event,
+    Marketing,
+    Recruitment,
+    Documentation,
+}
+
+impl Purpose {
+    pub fn id(self) -> &'static str {
+        match self {
+            Purpose::InformActivity => "inform_activity",
+            Purpose::Event => "event",
+            Purpose::Marketing => "marketing",
+            Purpose::Recruitment => "recruitment",
+            Purpose::Documentation => "documentation",
+        }
+    }
+    /// Purposes the municipality's public task covers (rules 5 and 6).
+    pub fn public(self) -> bool {
+        matches!(
+            self,
+            Purpose::InformActivity | Purpose::Event | Purpose::Documentation
+        )
+    }
+}
+
+impl std::fmt::Display for Purpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// B2: the area of the secrecy a picture reveals (`confidential_area`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfidentialArea {
+    School,
+    SocialServices,
+    Health,
+    Other,
+}
+
+impl ConfidentialArea {
+    /// The chapter and section of OSL (2009:400) that protects it.
+    pub fn source(self) -> &'static str {
+        match self {
+            ConfidentialArea::School => "2009:400 (OSL) 23 kap. 2 §",
+            ConfidentialArea::SocialServices => "2009:400 (OSL) 26 kap. 1 §",
+            ConfidentialArea::Health => "2009:400 (OSL) 25 kap. 1 §",
+            ConfidentialArea::Other => "2009:400 (OSL), tillämpligt kapitel",
+        }
+    }
+}
+
+/// A picture with someone identifiable but nobody listed (B3): the answers are refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadAnswer {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl PhotoAnswers {
+    /// B3: an identifiable picture needs the people in it.
+    pub fn check(&self) -> std::result::Result<(), BadAnswer> {
+        if self.identifiable && self.people.is_empty() {
+            return Err(BadAnswer {
+                field: "people",
+                message: t(
+                    "en bild där någon går att identifiera behöver personerna på den ([[people]]); ange var och en, eller identifiable = false om ingen går att känna igen",
+                    "an identifiable picture needs the people in it ([[people]]); list each of them, or identifiable = false if nobody can be recognised",
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 pub struct PhotoAnswers {
     #[serde(default)]
     pub description: String,
     pub channel: String,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub published_on: chrono::NaiveDate,
     pub identifiable: bool,
     #[serde(default = "yes")]
@@ -28,6 +109,9 @@ pub struct PhotoAnswers {
     pub reveals_sensitive: bool,
     #[serde(default)]
     pub reveals_confidential: bool,
+    /// B2: which secrecy (asked when `reveals_confidential`).
+    #[serde(default)]
+    pub confidential_area: Option<ConfidentialArea>,
     #[serde(default)]
     pub attendees_informed: bool,
     #[serde(default)]
@@ -42,26 +126,59 @@ fn yes() -> bool {
 pub struct Person {
     #[serde(rename = "ref")]
     pub reference: String,
-    pub role: String,
+    pub role: Role,
     #[serde(default)]
     pub age: Option<u32>,
     #[serde(default)]
     pub protected_identity: bool,
 }
 
-impl Person {
-    /// The age the rules use: pupils and children of unknown age count as under 13 (the
-    /// strictest case), everyone else of unknown age as an adult.
-    pub fn age_for_rules(&self) -> u32 {
-        self.age
-            .unwrap_or(if matches!(self.role.as_str(), "pupil" | "child") {
-                0
-            } else {
-                18
-            })
+/// Who the person in the picture is (`people.role`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Pupil,
+    Child,
+    Staff,
+    /// Staff or elected in their official role.
+    Official,
+    Public,
+}
+
+impl Role {
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Pupil => "pupil",
+            Role::Child => "child",
+            Role::Staff => "staff",
+            Role::Official => "official",
+            Role::Public => "public",
+        }
     }
-    pub fn minor(&self) -> bool {
-        self.age_for_rules() < 18
+}
+
+/// The ages a person may have on the publication date: `(lo, hi)`.
+pub type Ages = (u32, u32);
+
+impl Person {
+    /// B4: the age from the answers; else from the consent register's birth year on
+    /// `published_on` (either side of the birthday); else, for pupils and children, any age
+    /// under 18 (so both the child's own and a guardian's consent are needed, and a local age
+    /// limit treats them as under it); others of unknown age as adults.
+    pub fn ages(&self, birth_year: Option<i32>, on: chrono::NaiveDate) -> Ages {
+        use chrono::Datelike;
+        if let Some(a) = self.age {
+            return (a, a);
+        }
+        if let Some(y) = birth_year {
+            let d = (on.year() - y).max(0) as u32;
+            return (d.saturating_sub(1), d);
+        }
+        if matches!(self.role, Role::Pupil | Role::Child) {
+            (0, 17)
+        } else {
+            (18, 18)
+        }
     }
 }
 
@@ -74,6 +191,10 @@ pub struct ConsentView {
     pub status: Status,
     pub collection_method: String,
     pub evidence: String,
+    /// The person's birth year in the register (B4).
+    pub birth_year: Option<i32>,
+    /// B5: registered as explicit consent for the sensitive context (`--explicit-art9`).
+    pub explicit_art9: bool,
 }
 
 /// The consents found per person reference.
@@ -145,13 +266,29 @@ pub struct PolicyResult {
     pub rules: Vec<String>,
 }
 
+/// B8: one consent the rule needs for a person, per giver.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Required {
+    /// guardian | subject
+    pub giver: String,
+    /// valid | missing | withdrawn | expired | out_of_scope | not_yet_valid | wrong_form
+    pub status: String,
+    pub consent_id: Option<String>,
+    /// e.g. "giltigt (e-post), inte ett Fotoavtal"
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PersonResult {
     #[serde(rename = "ref")]
     pub reference: String,
     pub consent: PersonConsent,
     pub consent_ids: Vec<String>,
-    pub role: String,
+    /// B8: every consent the rule needs, one per giver, with its own status.
+    #[serde(default)]
+    pub required: Vec<Required>,
+    pub role: Role,
     /// The basis this person's appearance needs under the law.
     pub basis: Basis,
 }
@@ -168,13 +305,25 @@ pub struct PhotoDecision {
     pub findings: Vec<Finding>,
 }
 
-const PUBLIC_PURPOSES: &[&str] = &["inform_activity", "event", "documentation"];
 /// The medium a picture is: consents must cover it.
 pub const MEDIUM: &str = "photo";
 
-/// Whose consent counts for a person (rule 7).
-fn givers(p: &Person, alone_from: Option<u32>) -> Vec<&'static str> {
-    let age = p.age_for_rules();
+/// Whose consent counts for a person (rule 7), over every age the person may have (B4).
+fn givers(ages: Ages, alone_from: Option<u32>) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for age in ages.0..=ages.1.max(ages.0) {
+        for g in givers_at(age, alone_from) {
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+    }
+    // Subject first, as the record lists them.
+    out.sort_by_key(|g| *g != "subject");
+    out
+}
+
+fn givers_at(age: u32, alone_from: Option<u32>) -> Vec<&'static str> {
     if age < 13 {
         vec!["guardian"]
     } else if age < 18 {
@@ -194,32 +343,96 @@ fn consent_for(
     views: &[ConsentView],
     givers: &[&str],
     accept: &dyn Fn(&ConsentView) -> bool,
-) -> (PersonConsent, Vec<String>) {
+) -> (PersonConsent, Vec<String>, Vec<Required>) {
     let mut ids = Vec::new();
     let mut worst: Option<Status> = None;
+    let mut required = Vec::new();
     for g in givers {
-        let mine: Vec<&ConsentView> = views
-            .iter()
-            .filter(|v| v.given_by == *g && accept(v))
-            .collect();
+        let all: Vec<&ConsentView> = views.iter().filter(|v| v.given_by == *g).collect();
+        let mine: Vec<&ConsentView> = all.iter().copied().filter(|v| accept(v)).collect();
         let valid: Vec<&&ConsentView> = mine.iter().filter(|v| v.status == Status::Valid).collect();
         if valid.is_empty() {
-            let s = mine
-                .iter()
-                .map(|v| v.status)
-                .max_by_key(|s| s.weight())
-                .unwrap_or(Status::Missing);
+            let best = mine.iter().max_by_key(|v| v.status.weight());
+            let s = best.map(|v| v.status).unwrap_or(Status::Missing);
             if worst.is_none_or(|w| s.weight() > w.weight()) {
                 worst = Some(s);
             }
+            // B8: a consent valid in law but not of the form asked for.
+            let wrong_form = all.iter().find(|v| v.status == Status::Valid && !accept(v));
+            required.push(match wrong_form {
+                Some(v) if s == Status::Missing => Required {
+                    giver: g.to_string(),
+                    status: "wrong_form".into(),
+                    consent_id: Some(v.consent_id.clone()),
+                    note: t(
+                        &format!(
+                            "giltigt ({}), men inte av den form som krävs",
+                            method_label(&v.collection_method)
+                        ),
+                        &format!(
+                            "valid ({}), but not of the form required",
+                            method_label(&v.collection_method)
+                        ),
+                    ),
+                },
+                _ => Required {
+                    giver: g.to_string(),
+                    status: s.name().to_string(),
+                    consent_id: best.map(|v| v.consent_id.clone()),
+                    note: String::new(),
+                },
+            });
         } else {
             ids.extend(valid.iter().map(|v| v.consent_id.clone()));
+            required.push(Required {
+                giver: g.to_string(),
+                status: "valid".into(),
+                consent_id: Some(valid[0].consent_id.clone()),
+                note: String::new(),
+            });
         }
     }
     match worst {
-        None => (PersonConsent::Valid, ids),
-        Some(s) => (PersonConsent::from(s), Vec::new()),
+        None => (PersonConsent::Valid, ids, required),
+        Some(s) => (PersonConsent::from(s), Vec::new(), required),
     }
+}
+
+fn method_label(m: &str) -> String {
+    match m {
+        "signed_form" => t("undertecknad blankett", "signed form"),
+        "e_signature" => t("e-underskrift", "e-signature"),
+        "email" => t("e-post", "e-mail"),
+        _ => t("annat sätt", "other means"),
+    }
+}
+
+/// "vårdnadshavare: giltigt c-…; eleven själv: saknas" (B8).
+pub fn required_text(r: &[Required]) -> String {
+    r.iter()
+        .map(|q| {
+            let who = if q.giver == "guardian" {
+                t("vårdnadshavare", "guardian")
+            } else {
+                t("personen själv", "the person")
+            };
+            let status = match q.status.as_str() {
+                "valid" => t("giltigt", "valid"),
+                "missing" => t("saknas", "missing"),
+                "withdrawn" => t("återkallat", "withdrawn"),
+                "expired" => t("utgånget", "expired"),
+                "not_yet_valid" => t("gäller ännu inte", "not yet valid"),
+                "wrong_form" => q.note.clone(),
+                _ => t("täcker inte användningen", "does not cover the use"),
+            };
+            match &q.consent_id {
+                Some(id) if q.status != "wrong_form" => format!("{who}: {status} {id}"),
+                Some(id) => format!("{who}: {status} ({id})"),
+                None => format!("{who}: {status}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn person_key(i: usize, leaf: &str) -> String {
@@ -239,11 +452,19 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
             reference: p.reference.clone(),
             consent: PersonConsent::NotNeeded,
             consent_ids: Vec::new(),
-            role: p.role.clone(),
+            required: Vec::new(),
+            role: p.role,
             basis: Basis::NoneNeeded,
         })
         .collect();
-    let public_purpose = PUBLIC_PURPOSES.contains(&a.purpose.as_str());
+    let public_purpose = a.purpose.public();
+    // B4: every age each person may have on the day.
+    let ages: Vec<Ages> = a
+        .people
+        .iter()
+        .map(|p| p.ages(views(p).iter().find_map(|v| v.birth_year), a.published_on))
+        .collect();
+    let mut not_explicit: Vec<usize> = Vec::new();
     let objections = t(
         "Respektera invändningar: den som invänder ska tas bort från publiceringen (art. 21).",
         "Honour objections: anyone who objects is removed from the publication (Art. 21).",
@@ -269,28 +490,46 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
     } else {
         // What each person's appearance needs (rules 4–6), and their consent (rule 7).
         for (i, p) in a.people.iter().enumerate() {
+            let minor = ages[i].0 < 18;
             let basis = if a.reveals_sensitive {
                 Basis::ExplicitConsent
             } else if !a.in_focus && public_purpose {
-                if p.minor() {
+                if minor {
                     Basis::Consent
                 } else {
                     Basis::PublicTask
                 }
-            } else if a.in_focus && public_purpose && p.role == "official" {
+            } else if a.in_focus && public_purpose && p.role == Role::Official {
                 Basis::PublicTask
             } else {
                 Basis::Consent
             };
             people[i].basis = basis;
-            if basis >= Basis::Consent {
-                let (c, ids) = consent_for(
+            if basis == Basis::ExplicitConsent {
+                // B5: only a consent registered as explicit for the context counts, and a
+                // child consenting alone does not suffice: a guardian too (unsettled).
+                let mut g = givers(ages[i], policy.child_consents_alone_from);
+                if minor && !g.contains(&"guardian") {
+                    g.push("guardian");
+                }
+                let (c, ids, req) = consent_for(views(p), &g, &|v| v.explicit_art9);
+                if c != PersonConsent::Valid
+                    && consent_for(views(p), &g, &|_| true).0 == PersonConsent::Valid
+                {
+                    not_explicit.push(i);
+                }
+                people[i].consent = c;
+                people[i].consent_ids = ids;
+                people[i].required = req;
+            } else if basis >= Basis::Consent {
+                let (c, ids, req) = consent_for(
                     views(p),
-                    &givers(p, policy.child_consents_alone_from),
+                    &givers(ages[i], policy.child_consents_alone_from),
                     &|_| true,
                 );
                 people[i].consent = c;
                 people[i].consent_ids = ids;
+                people[i].required = req;
             }
         }
         let protected: Vec<usize> = (0..a.people.len())
@@ -306,7 +545,17 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
             .collect();
         let refs = |idx: &[usize]| -> String {
             idx.iter()
-                .map(|&i| format!("{} ({})", a.people[i].reference, people[i].consent.name()))
+                .map(|&i| {
+                    if people[i].required.is_empty() {
+                        format!("{} ({})", a.people[i].reference, people[i].consent.name())
+                    } else {
+                        format!(
+                            "{} ({})",
+                            a.people[i].reference,
+                            required_text(&people[i].required)
+                        )
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -333,9 +582,23 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
                     ),
                 ),
             )
-            .sources(&["2009:400 (OSL) 23 kap.", "JO 1246-1993"]);
+            .sources(&[
+                "2009:400 (OSL) 21 kap. 3 §",
+                "folkbokföringslagen (1991:481) 16 §",
+                "JO 1246-1993",
+            ]);
+            if protected
+                .iter()
+                .any(|&i| matches!(a.people[i].role, Role::Pupil | Role::Child))
+            {
+                f = f.sources(&["2009:400 (OSL) 23 kap."]);
+            }
             f.because = keys(&protected, "protected_identity");
             findings.push(f);
+            conditions.push(t(
+                "Om bilden redan har publicerats: ta ner den och kontakta genast personen eller vårdnadshavarna.",
+                "If the picture was already published: take it down and contact the person or the guardians at once.",
+            ));
             basis = Basis::None;
         }
         // Rule 3: sekretess — never.
@@ -348,8 +611,11 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
                         "The picture reveals confidential (OSL) information (e.g. special support, placement). It must not be published.",
                     ),
                 )
-                .sources(&["2009:400 (OSL)"])
-                .because(&["reveals_confidential"]),
+                .sources(&[a
+                    .confidential_area
+                    .unwrap_or(ConfidentialArea::Other)
+                    .source()])
+                .because(&["reveals_confidential", "confidential_area"]),
             );
             basis = Basis::None;
         }
@@ -375,7 +641,31 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
                     f.because.extend(keys(&needing, "ref"));
                     findings.push(f);
                 } else {
-                    let mut f = Finding::new(
+                    if !not_explicit.is_empty() {
+                        let who = not_explicit
+                            .iter()
+                            .map(|&i| a.people[i].reference.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let mut f = Finding::law("ART9-CONSENT-NOT-EXPLICIT", &[("who", who)]);
+                        f.because = vec!["reveals_sensitive".into()];
+                        f.because.extend(keys(&not_explicit, "ref"));
+                        if not_explicit.iter().any(|&i| ages[i].0 < 18) {
+                            f = f.unsettled().and(t(
+                            " Ett barns eget samtycke räcker inte för känsliga uppgifter: även en vårdnadshavare ska samtycka (standard; rättsläget är oklart).",
+                            " A child's own consent does not suffice for special-category data: a guardian must consent too (default; the law is unsettled).",
+                        ));
+                        }
+                        findings.push(f);
+                        decision = Decision::NotAllowed;
+                    }
+                    let defective: Vec<usize> = defective
+                        .iter()
+                        .copied()
+                        .filter(|i| !not_explicit.contains(i))
+                        .collect();
+                    if !defective.is_empty() {
+                        let mut f = Finding::new(
                         "ART9-BASIS-NEEDED",
                         t(
                             &format!(
@@ -389,10 +679,11 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
                         ),
                     )
                     .sources(&["GDPR art. 9(1)", "GDPR art. 9(2)(a)", "GDPR art. 7"]);
-                    f.because = vec!["reveals_sensitive".into()];
-                    f.because.extend(keys(&defective, "ref"));
-                    findings.push(f);
-                    decision = Decision::NotAllowed;
+                        f.because = vec!["reveals_sensitive".into()];
+                        f.because.extend(keys(&defective, "ref"));
+                        findings.push(f);
+                        decision = Decision::NotAllowed;
+                    }
                 }
             } else if !a.in_focus && public_purpose {
                 // Rule 5: a crowd picture for the municipality's information.
@@ -411,7 +702,9 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
                             ),
                         ),
                     )
-                    .sources(&["GDPR art. 6(1)(a)", "GDPR art. 7", "GDPR art. 8"]);
+                    .sources(&["GDPR art. 6(1)(a)", "GDPR art. 7", "GDPR skäl 38"])
+                    .unsettled()
+                    .and(crowd_child_default());
                     f.because = vec!["in_focus".into()];
                     f.because.extend(keys(&defective, "age"));
                     findings.push(f);
@@ -428,7 +721,9 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
                             "The recognisable children each have a valid consent from the right person.",
                         ),
                     )
-                    .sources(&["GDPR art. 6(1)(a)", "GDPR art. 7"]);
+                    .sources(&["GDPR art. 6(1)(a)", "GDPR art. 7", "GDPR skäl 38"])
+                    .unsettled()
+                    .and(crowd_child_default());
                     f.because = keys(&children, "ref");
                     findings.push(f);
                 }
@@ -527,7 +822,7 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
                 let staff: Vec<usize> = needing
                     .iter()
                     .copied()
-                    .filter(|&i| matches!(a.people[i].role.as_str(), "staff" | "official"))
+                    .filter(|&i| matches!(a.people[i].role, Role::Staff | Role::Official))
                     .collect();
                 if !staff.is_empty() {
                     let mut f = Finding::new(
@@ -547,7 +842,7 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
         let teens: Vec<usize> = needing
             .iter()
             .copied()
-            .filter(|&i| (13..18).contains(&a.people[i].age_for_rules()))
+            .filter(|&i| ages[i].0 < 18 && ages[i].1 >= 13)
             .collect();
         if !teens.is_empty() {
             let how = match policy.child_consents_alone_from {
@@ -564,14 +859,14 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
                 "CHILD-AGE-POLICY-UNSETTLED",
                 t(
                     &format!(
-                        "Det finns ingen lagstadgad ålder för när ett barn själv kan samtycka till publicering av sin bild (13 år gäller bara informationssamhällets tjänster). {how} Dokumentera bedömningen av barnets mognad."
+                        "Det finns ingen lagstadgad ålder för när ett barn själv kan samtycka till att kommunen publicerar en bild av barnet. {how} Dokumentera bedömningen av barnets mognad."
                     ),
                     &format!(
-                        "No statute fixes the age at which a child can consent alone to publication of their picture (13 applies only to information society services). {how} Document the assessment of the child's maturity."
+                        "No statute fixes the age at which a child can consent alone to the municipality publishing their picture. {how} Document the assessment of the child's maturity."
                     ),
                 ),
             )
-            .sources(&["GDPR art. 8", "2018:218 2 kap. 4 §", "föräldrabalken 6 kap. 11 §", "Dir. 2025:91"])
+            .sources(&["föräldrabalken (1949:381) 6 kap. 11 §", "GDPR skäl 38", "Dir. 2025:91"])
             .unsettled();
             f.because = keys(&teens, "age");
             findings.push(f);
@@ -584,8 +879,42 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
     let mut policy_decision = Decision::Allowed;
     if a.identifiable {
         for rule in &policy.rules {
-            if let Some(f) = apply_rule(rule, a, consents, policy, &mut people, &mut rules_applied)
-            {
+            if rule.kind == Kind::AmbiguousAges {
+                // B7: the local rules read differently for these ages: flag, do not decide.
+                let (lo, hi) = (rule.min_age.unwrap_or(0), rule.max_age.unwrap_or(u32::MAX));
+                let hit: Vec<usize> = (0..a.people.len())
+                    .filter(|&i| {
+                        (rule.roles.is_empty()
+                            || rule.roles.iter().any(|r| r == a.people[i].role.id()))
+                            && ages[i].0 <= hi
+                            && ages[i].1 >= lo
+                    })
+                    .collect();
+                if !hit.is_empty() {
+                    rules_applied.push(rule.id.clone());
+                    let who = hit
+                        .iter()
+                        .map(|&i| a.people[i].reference.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let mut f = Finding::law("LOCAL-POLICY-AMBIGUOUS", &[("who", who)])
+                        .sources(&[policy.source.as_str()])
+                        .unsettled();
+                    f.because = vec!["policy.preset".into()];
+                    f.because.extend(hit.iter().map(|&i| person_key(i, "age")));
+                    findings.push(f);
+                }
+                continue;
+            }
+            if let Some(f) = apply_rule(
+                rule,
+                a,
+                &ages,
+                consents,
+                policy,
+                &mut people,
+                &mut rules_applied,
+            ) {
                 findings.push(f);
                 policy_decision = Decision::NotAllowed;
             }
@@ -630,6 +959,14 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
     }
 }
 
+/// B6: the crowd-children rule is the product's cautious default, not settled law.
+fn crowd_child_default() -> String {
+    t(
+        " Kravet på samtycke för igenkännliga barn i en bild av många är verktygets försiktiga standard, inte fastslagen rätt: art. 6.1 e har ingen åldersgräns, skäl 38 kräver särskilt skydd för barn, och ett barns ålder utesluter inte i sig allmänt intresse. Dokumentera bedömningen.",
+        " Requiring consent for recognisable children in a crowd picture is the tool's cautious default, not settled law: Art. 6(1)(e) has no age limit, Recital 38 asks for special protection of children, and a child's age does not by itself rule out the public interest. Document the judgment.",
+    )
+}
+
 fn decision_sv(d: Decision) -> &'static str {
     match d {
         Decision::Allowed => "tillåten",
@@ -650,6 +987,7 @@ fn decision_en(d: Decision) -> &'static str {
 fn apply_rule(
     rule: &Rule,
     a: &PhotoAnswers,
+    ages: &[Ages],
     consents: &ConsentLookup,
     policy: &Policy,
     people: &mut [PersonResult],
@@ -659,10 +997,12 @@ fn apply_rule(
     let mut failing: Vec<usize> = Vec::new();
     let mut matched = false;
     match rule.kind {
+        Kind::AmbiguousAges => return None, // handled by the caller: flags, never decides
         Kind::NoIdentifiableChildUnder => {
             let limit = rule.age.unwrap_or(0);
-            for (i, p) in a.people.iter().enumerate() {
-                if p.age_for_rules() < limit {
+            for (i, _) in a.people.iter().enumerate() {
+                // B4: a person whose age is not known for certain counts as under the limit.
+                if ages[i].0 < limit {
                     matched = true;
                     failing.push(i);
                 }
@@ -670,23 +1010,36 @@ fn apply_rule(
         }
         Kind::ConsentRequired => {
             for (i, p) in a.people.iter().enumerate() {
-                let covered = (rule.roles.is_empty() || rule.roles.contains(&p.role))
-                    && rule.max_age.is_none_or(|m| p.age_for_rules() <= m)
-                    && (!rule.in_focus_only || a.in_focus);
+                let role = p.role.id().to_string();
+                // B7: the rule's own exception (Sollentuna 1.6.1: posts of wider interest).
+                let excepted = rule.except_purposes.iter().any(|x| x == a.purpose.id())
+                    && (rule.except_roles.is_empty() || rule.except_roles.contains(&role));
+                let covered = (rule.roles.is_empty() || rule.roles.contains(&role))
+                    && rule.max_age.is_none_or(|m| ages[i].0 <= m)
+                    && (!rule.in_focus_only || a.in_focus)
+                    && !excepted;
                 if !covered {
                     continue;
                 }
                 matched = true;
                 let givers: Vec<&str> = match rule.giver.as_deref() {
                     Some(g) => vec![g],
-                    None => givers(p, policy.child_consents_alone_from),
+                    None => givers(ages[i], policy.child_consents_alone_from),
                 };
                 let accept = |v: &ConsentView| {
                     (rule.methods.is_empty() || rule.methods.contains(&v.collection_method))
                         && (!rule.registered || !v.evidence.trim().is_empty())
                 };
                 let views = consents.get(&p.reference).unwrap_or(&empty);
-                let (c, ids) = consent_for(views, &givers, &accept);
+                let (c, ids, req) = consent_for(views, &givers, &accept);
+                // B8: the policy's needs join the law's, one line per giver.
+                for q in req {
+                    match people[i].required.iter_mut().find(|r| r.giver == q.giver) {
+                        Some(r) if r.status == "valid" && q.status != "valid" => *r = q,
+                        Some(_) => {}
+                        None => people[i].required.push(q),
+                    }
+                }
                 if c == PersonConsent::Valid {
                     for id in ids {
                         if !people[i].consent_ids.contains(&id) {
@@ -731,7 +1084,7 @@ fn apply_rule(
     .sources(&[policy.source.as_str()]);
     f.because = vec!["policy.preset".into()];
     let leaf = match rule.kind {
-        Kind::NoIdentifiableChildUnder => "age",
+        Kind::NoIdentifiableChildUnder | Kind::AmbiguousAges => "age",
         Kind::ConsentRequired => "ref",
     };
     f.because
@@ -747,10 +1100,14 @@ mod tests {
         Policy::load(preset, None).unwrap()
     }
 
-    fn person(r: &str, role: &str, age: u32) -> Person {
+    fn role(r: &str) -> Role {
+        serde_json::from_value(serde_json::json!(r)).unwrap()
+    }
+
+    fn person(r: &str, role_id: &str, age: u32) -> Person {
         Person {
             reference: r.into(),
-            role: role.into(),
+            role: role(role_id),
             age: Some(age),
             protected_identity: false,
         }
@@ -760,12 +1117,13 @@ mod tests {
         PhotoAnswers {
             description: String::new(),
             channel: "skola-ig".into(),
-            purpose: "inform_activity".into(),
+            purpose: Purpose::InformActivity,
             published_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
             identifiable: true,
             in_focus: true,
             reveals_sensitive: false,
             reveals_confidential: false,
+            confidential_area: None,
             attendees_informed: false,
             people,
         }
@@ -778,6 +1136,8 @@ mod tests {
             status,
             collection_method: "signed_form".into(),
             evidence: "Dnr 1".into(),
+            birth_year: None,
+            explicit_art9: false,
         }
     }
 
@@ -801,6 +1161,7 @@ mod tests {
         assert_eq!(d.law.basis, Basis::NoneNeeded);
         assert_eq!(d.policy.decision, Decision::Allowed);
         assert_eq!(d.people[0].consent, PersonConsent::NotNeeded);
+        assert!(has(&d, "NO-PERSONAL-DATA"));
     }
 
     #[test]
@@ -846,10 +1207,12 @@ mod tests {
         assert_eq!(d.law.basis, Basis::ExplicitConsent);
         assert_eq!(d.decision, Decision::NotAllowed);
         assert!(has(&d, "ART9-BASIS-NEEDED"));
-        let both = lookup(&[
-            ("p1", vec![view("c1", "subject", Status::Valid)]),
-            ("s1", vec![view("c2", "subject", Status::Valid)]),
-        ]);
+        let explicit = |id: &str| {
+            let mut v = view(id, "subject", Status::Valid);
+            v.explicit_art9 = true;
+            v
+        };
+        let both = lookup(&[("p1", vec![explicit("c1")]), ("s1", vec![explicit("c2")])]);
         let d = decide(&a, &both, &policy("gdpr"));
         assert_eq!(d.decision, Decision::Allowed);
         assert!(has(&d, "BASIS-CONSENT-OK"));
@@ -888,7 +1251,7 @@ mod tests {
         assert_eq!(d.people[1].consent_ids, vec!["c1".to_string()]);
         assert_eq!(d.people[0].consent, PersonConsent::NotNeeded);
         // A crowd picture for marketing needs everyone's consent (rule 6).
-        a.purpose = "marketing".into();
+        a.purpose = Purpose::Marketing;
         let d = decide(&a, &c, &policy("gdpr"));
         assert_eq!(d.decision, Decision::NotAllowed);
         assert_eq!(d.people[0].consent, PersonConsent::Missing);
@@ -902,7 +1265,7 @@ mod tests {
         assert_eq!(d.law.basis, Basis::PublicTask);
         assert!(has(&d, "BASIS-PUBLIC-TASK-OK"));
         let mut m = a.clone();
-        m.purpose = "recruitment".into();
+        m.purpose = Purpose::Recruitment;
         let d = decide(&m, &ConsentLookup::new(), &policy("gdpr"));
         assert_eq!(d.decision, Decision::NotAllowed);
         assert!(has(&d, "STAFF-CONSENT-FREE"));
@@ -1006,7 +1369,7 @@ mod tests {
         assert_eq!(d.policy.decision, Decision::NotAllowed);
         assert_eq!(d.decision, Decision::NotAllowed);
         assert_eq!(d.policy.rules, vec!["no-identifiable-under-13"]);
-        assert!(has(&d, "LOCAL-POLICY-STRICTER"));
+        assert!(has(&d, "LOCAL-POLICY-STRICTER") && has(&d, "LOCAL-POLICY-NOT-ALLOWED"));
         // Staff in their role: the law needs no consent, Sollentuna a registered written one.
         let s = answers(vec![person("r1", "official", 45)]);
         let d = decide(&s, &ConsentLookup::new(), &policy("sollentuna"));
@@ -1053,6 +1416,226 @@ mod tests {
         let d = decide(&a, &c, &p);
         assert_eq!(d.law.decision, Decision::Allowed);
         assert_eq!(d.decision, Decision::NotAllowed);
+    }
+
+    #[test]
+    fn b1_article_8_is_never_cited_for_publishing() {
+        let mut a = answers(vec![person("e1", "pupil", 14), person("e2", "pupil", 9)]);
+        a.in_focus = false;
+        let d = decide(&a, &ConsentLookup::new(), &policy("gdpr"));
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(!json.contains("art. 8"), "{json}");
+        assert!(has(&d, "CHILD-AGE-POLICY-UNSETTLED"));
+        let q = include_str!("../../questionnaires/photo.toml");
+        assert!(!q.contains("art. 8"));
+    }
+
+    #[test]
+    fn b2_protected_identity_and_secrecy_cited_by_chapter_and_section() {
+        let mut a = answers(vec![person("e1", "pupil", 10)]);
+        a.people[0].protected_identity = true;
+        let d = decide(&a, &ConsentLookup::new(), &policy("gdpr"));
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == "BLOCK-PROTECTED-IDENTITY")
+            .unwrap();
+        for s in [
+            "2009:400 (OSL) 21 kap. 3 §",
+            "folkbokföringslagen (1991:481) 16 §",
+            "2009:400 (OSL) 23 kap.",
+        ] {
+            assert!(f.sources.contains(&s.to_string()), "{s}");
+        }
+        assert!(d.conditions.iter().any(|c| c.contains("kontakta genast")));
+        for (area, src) in [
+            (ConfidentialArea::School, "2009:400 (OSL) 23 kap. 2 §"),
+            (
+                ConfidentialArea::SocialServices,
+                "2009:400 (OSL) 26 kap. 1 §",
+            ),
+            (ConfidentialArea::Health, "2009:400 (OSL) 25 kap. 1 §"),
+        ] {
+            let mut a = answers(vec![person("s1", "official", 40)]);
+            a.reveals_confidential = true;
+            a.confidential_area = Some(area);
+            let d = decide(&a, &ConsentLookup::new(), &policy("gdpr"));
+            let f = d
+                .findings
+                .iter()
+                .find(|f| f.code == "BLOCK-SEKRETESS")
+                .unwrap();
+            assert_eq!(f.sources, vec![src.to_string()]);
+        }
+    }
+
+    #[test]
+    fn b3_an_identifiable_picture_needs_its_people() {
+        let a = answers(vec![]);
+        assert_eq!(a.check().unwrap_err().field, "people");
+        let mut b = answers(vec![]);
+        b.identifiable = false;
+        assert!(b.check().is_ok());
+        assert!(answers(vec![person("e1", "pupil", 9)]).check().is_ok());
+    }
+
+    #[test]
+    fn b4_unknown_age_read_strictly_or_from_the_birth_year() {
+        // Age unknown, no birth year: the pupil's own and a guardian's consent.
+        let mut p = person("e1", "pupil", 0);
+        p.age = None;
+        let a = answers(vec![p.clone()]);
+        let g = lookup(&[("e1", vec![view("c1", "guardian", Status::Valid)])]);
+        let d = decide(&a, &g, &policy("gdpr"));
+        assert_eq!(d.decision, Decision::NotAllowed);
+        let givers: Vec<&str> = d.people[0]
+            .required
+            .iter()
+            .map(|r| r.giver.as_str())
+            .collect();
+        assert_eq!(givers, vec!["subject", "guardian"]);
+        // Sollentuna's under-13 rule treats an unknown age as under it.
+        let both = lookup(&[(
+            "e1",
+            vec![
+                view("c1", "guardian", Status::Valid),
+                view("c2", "subject", Status::Valid),
+            ],
+        )]);
+        assert_eq!(
+            decide(&a, &both, &policy("gdpr")).decision,
+            Decision::Allowed
+        );
+        assert_eq!(
+            decide(&a, &both, &policy("sollentuna")).decision,
+            Decision::NotAllowed
+        );
+        // From the register's birth year: born 2016, pictured 2026-11-23 → 9 or 10: a guardian.
+        let mut v = view("c1", "guardian", Status::Valid);
+        v.birth_year = Some(2016);
+        let d = decide(&a, &lookup(&[("e1", vec![v])]), &policy("gdpr"));
+        assert_eq!(d.decision, Decision::Allowed);
+        assert_eq!(d.people[0].required.len(), 1);
+    }
+
+    #[test]
+    fn b5_art9_needs_explicit_consent_and_a_guardian_for_a_child() {
+        let mut a = answers(vec![person("p1", "public", 30)]);
+        a.reveals_sensitive = true;
+        let ordinary = lookup(&[("p1", vec![view("c1", "subject", Status::Valid)])]);
+        let d = decide(&a, &ordinary, &policy("gdpr"));
+        assert_eq!(d.decision, Decision::NotAllowed);
+        assert!(has(&d, "ART9-CONSENT-NOT-EXPLICIT"));
+        let mut e = view("c1", "subject", Status::Valid);
+        e.explicit_art9 = true;
+        assert_eq!(
+            decide(&a, &lookup(&[("p1", vec![e.clone()])]), &policy("gdpr")).decision,
+            Decision::Allowed
+        );
+        // A 15-year-old consenting alone (profile 13) does not suffice for Art. 9.
+        let mut t = answers(vec![person("e2", "pupil", 15)]);
+        t.reveals_sensitive = true;
+        let mut p = policy("gdpr");
+        p.child_consents_alone_from = Some(13);
+        let d = decide(&t, &lookup(&[("e2", vec![e])]), &p);
+        assert_eq!(d.decision, Decision::NotAllowed);
+        assert!(d.people[0]
+            .required
+            .iter()
+            .any(|r| r.giver == "guardian" && r.status == "missing"));
+    }
+
+    #[test]
+    fn b6_crowd_children_default_is_unsettled() {
+        let mut a = answers(vec![person("p1", "public", 40), person("e1", "pupil", 9)]);
+        a.in_focus = false;
+        let d = decide(&a, &ConsentLookup::new(), &policy("gdpr"));
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == "CONSENT-DEFECTIVE")
+            .unwrap();
+        assert!(f.unsettled && f.text.contains("skäl 38"), "{}", f.text);
+    }
+
+    #[test]
+    fn b7_sollentuna_staff_at_events_and_pupils_13_to_15() {
+        let mut a = answers(vec![person("r1", "official", 50)]);
+        a.purpose = Purpose::Event;
+        let d = decide(&a, &ConsentLookup::new(), &policy("sollentuna"));
+        assert_eq!(
+            d.decision,
+            Decision::Allowed,
+            "public interest serves staff at events"
+        );
+        a.purpose = Purpose::InformActivity;
+        assert_eq!(
+            decide(&a, &ConsentLookup::new(), &policy("sollentuna")).decision,
+            Decision::NotAllowed
+        );
+        let t = answers(vec![person("e1", "pupil", 14)]);
+        let both = lookup(&[(
+            "e1",
+            vec![
+                view("c1", "guardian", Status::Valid),
+                view("c2", "subject", Status::Valid),
+            ],
+        )]);
+        let d = decide(&t, &both, &policy("sollentuna"));
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == "LOCAL-POLICY-AMBIGUOUS")
+            .unwrap();
+        assert!(f.unsettled);
+        assert_eq!(d.decision, Decision::Allowed, "flagged, not decided");
+        assert!(!has(
+            &decide(&t, &both, &policy("gdpr")),
+            "LOCAL-POLICY-AMBIGUOUS"
+        ));
+    }
+
+    #[test]
+    fn b8_every_required_consent_per_giver() {
+        crate::i18n::set(crate::i18n::Lang::Sv);
+        let a = answers(vec![person("e1", "pupil", 14)]);
+        let g = lookup(&[("e1", vec![view("c-1", "guardian", Status::Valid)])]);
+        let d = decide(&a, &g, &policy("gdpr"));
+        let r = &d.people[0].required;
+        assert_eq!(r.len(), 2);
+        assert_eq!(
+            (r[0].giver.as_str(), r[0].status.as_str()),
+            ("subject", "missing")
+        );
+        assert_eq!(
+            (
+                r[1].giver.as_str(),
+                r[1].status.as_str(),
+                r[1].consent_id.as_deref()
+            ),
+            ("guardian", "valid", Some("c-1"))
+        );
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == "CONSENT-DEFECTIVE")
+            .unwrap();
+        assert!(
+            f.text.contains("vårdnadshavare: giltigt c-1")
+                && f.text.contains("personen själv: saknas"),
+            "{}",
+            f.text
+        );
+        // Nyköping: valid by e-mail, not a Fotoavtal.
+        let mut email = view("c-2", "subject", Status::Valid);
+        email.collection_method = "email".into();
+        let adult = answers(vec![person("r1", "official", 45)]);
+        let d = decide(&adult, &lookup(&[("r1", vec![email])]), &policy("nykoping"));
+        let q = &d.people[0].required[0];
+        assert_eq!(q.status, "wrong_form");
+        assert!(q.note.contains("e-post"), "{}", q.note);
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["people"][0]["required"][0]["status"], "wrong_form");
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub enum Kind {
     NoIdentifiableChildUnder,
     /// Everyone matching needs a valid consent (of the kind the rule names).
     ConsentRequired,
+    /// The local rules read differently for people of `min_age`–`max_age` (and `roles`):
+    /// flagged as unsettled, the decision is not changed (B7).
+    AmbiguousAges,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,6 +44,15 @@ pub struct Rule {
     /// Only people up to this age.
     #[serde(default)]
     pub max_age: Option<u32>,
+    /// `ambiguous_ages`: from this age.
+    #[serde(default)]
+    pub min_age: Option<u32>,
+    /// Purposes for which the rule does not apply (B7: Sollentuna 1.6.1, wider interest).
+    #[serde(default)]
+    pub except_purposes: Vec<String>,
+    /// With `except_purposes`: the roles excepted (empty: everyone the rule covers).
+    #[serde(default)]
+    pub except_roles: Vec<String>,
     /// Only people in focus (crowd pictures may rely on the public interest).
     #[serde(default)]
     pub in_focus_only: bool,

@@ -123,7 +123,23 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
             }
         }
         Command::Import { file, json } => {
-            let n = accounts::import(&path, &file, &crate::clock::now().to_rfc3339())?;
+            let n = match accounts::import(&path, &file, &crate::clock::now().to_rfc3339())? {
+                accounts::Imported::Added(n) => n,
+                accounts::Imported::Already(n) => {
+                    if json {
+                        print_json(&json!({ "imported": 0, "already_imported": n }));
+                    } else {
+                        println!(
+                            "{}",
+                            t(
+                                &format!("Alla {n} konton i {} finns redan i registret; inget ändrades.", file.display()),
+                                &format!("All {n} accounts in {} are already in the register; nothing was changed.", file.display()),
+                            )
+                        );
+                    }
+                    return Ok(0);
+                }
+            };
             if json {
                 print_json(&json!({ "imported": n }));
             } else {

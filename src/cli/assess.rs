@@ -46,6 +46,9 @@ pub struct Args {
     /// With --all: only these accounts
     #[arg(long = "account", requires = "all", value_name = "ID", num_args = 1..)]
     pub only: Vec<String>,
+    /// Accept an owner_unit that is not among dataskydd.toml's committees or companies
+    #[arg(long)]
+    pub allow_unknown_owner: bool,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
@@ -68,6 +71,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             (interactive(&ws, &q, &id, &registered)?, saved.clone())
         }
     };
+    if !a.allow_unknown_owner {
+        q.validate(&text, &file)?; // the file's own errors first
+        check_owner(&ws, &text, &file)?;
+    }
     let out_dir = a.out.clone().unwrap_or_else(|| ws.output_dir());
     let (result, record) = assess_one(
         &ws,
@@ -120,7 +127,7 @@ pub fn assess_one(
     let typed: Answers =
         serde_json::from_value(answers).map_err(|e| Error::input(e.to_string()).in_file(file))?;
     if let Some(reg) = registered {
-        if typed.account.platform != reg.platform {
+        if typed.account.platform.id() != reg.platform {
             eprintln!(
                 "{}",
                 t(
@@ -136,13 +143,92 @@ pub fn assess_one(
             );
         }
     }
-    let result = account::assess(id, &typed);
+    if let Err(bad) = typed.check_countries() {
+        return Err(country_error(&bad, text, file));
+    }
+    let looked_up;
+    let registered = match registered {
+        Some(r) => Some(r),
+        None => {
+            looked_up = accounts::find(&ws.accounts_csv(), id).ok();
+            looked_up.as_ref()
+        }
+    };
+    let cx = account::Context::of(ws, typed.account.platform, registered);
+    let result = account::assess_in(id, &typed, &cx);
     let record = if dry_run {
         None
     } else {
         Some(write_record(ws, q, text, &result, out_dir)?)
     };
     Ok((result, record))
+}
+
+/// A3: "Kanada" is refused with "CA", naming file, line and key.
+fn country_error(bad: &account::BadCountry, text: &str, file: &Path) -> Error {
+    let hint = if bad.suggestions.is_empty() {
+        String::new()
+    } else {
+        t(
+            &format!(" Menade du {}?", bad.suggestions.join(" eller ")),
+            &format!(" Did you mean {}?", bad.suggestions.join(" or ")),
+        )
+    };
+    let mut e = Error::input(t(
+        &format!(
+            "'{}' är ingen landskod enligt ISO 3166-1 alpha-2 (två bokstäver, t.ex. SE, US).{hint}",
+            bad.value
+        ),
+        &format!(
+            "'{}' is not an ISO 3166-1 alpha-2 country code (two letters, e.g. SE, US).{hint}",
+            bad.value
+        ),
+    ))
+    .in_file(file)
+    .field(&bad.key);
+    let needle = format!("\"{}\"", bad.value);
+    if let Some(off) = text.find(&needle) {
+        e = e.at_line(crate::workspace::line_of(text, off));
+    }
+    e
+}
+
+/// A6: refuses an `owner_unit` that is not among the organisation's committees or companies,
+/// naming the closest ("menade du …?"), unless the lists are empty.
+pub fn check_owner(ws: &Workspace, text: &str, file: &Path) -> Result<()> {
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        return Ok(()); // the questionnaire reports the syntax error
+    };
+    let Some(item) = doc.get("account").and_then(|a| a.get("owner_unit")) else {
+        return Ok(());
+    };
+    let owner = item.as_str().unwrap_or_default();
+    let cx = account::Context {
+        committees: ws.config.organisation.committees.clone(),
+        companies: ws.config.organisation.companies.clone(),
+        ..Default::default()
+    };
+    let Err(near) = cx.check_owner(owner) else {
+        return Ok(());
+    };
+    let hint = if near.is_empty() {
+        String::new()
+    } else {
+        t(
+            &format!(" Menade du {}?", near.join(" eller ")),
+            &format!(" Did you mean {}?", near.join(" or ")),
+        )
+    };
+    let mut e = Error::input(t(
+        &format!("'{owner}' finns inte bland organisationens nämnder och bolag i dataskydd.toml.{hint} Lägg till den med `dataskydd org add-committee NAMN` (eller add-company), eller kör med --allow-unknown-owner."),
+        &format!("'{owner}' is not among the organisation's committees and companies in dataskydd.toml.{hint} Add it with `dataskydd org add-committee NAME` (or add-company), or run with --allow-unknown-owner."),
+    ))
+    .in_file(file)
+    .field("account.owner_unit");
+    if let Some(span) = item.span() {
+        e = e.at_line(crate::workspace::line_of(text, span.start));
+    }
+    Err(e)
 }
 
 pub fn saved_path(ws: &Workspace, id: &str) -> PathBuf {
@@ -281,6 +367,7 @@ pub fn document_data(
 pub fn finding_json(f: &crate::finding::Finding) -> Value {
     json!({
         "code": f.code,
+        "title": f.title,
         "text": f.text,
         "sources": f.sources.join("; "),
         "because": f.because.join(", "),

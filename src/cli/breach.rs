@@ -199,7 +199,7 @@ fn typed_answers(
         }
         return Err(err);
     }
-    if let Err(bad) = a.check() {
+    if let Err(bad) = a.check(crate::clock::now()) {
         let mut err = Error::input(bad.message).field(bad.field);
         if let Some(f) = &source.file {
             err = err.in_file(f);
@@ -363,8 +363,8 @@ fn print_result(o: &Outcome, json: bool) {
             "Personal data breach: no (moderation incident)",
         ),
         rules::Breach::Unsettled => t(
-            "Personuppgiftsincident: oklart – dataskyddsombudet beslutar",
-            "Personal data breach: unsettled – the data protection officer decides",
+            "Personuppgiftsincident: oklart – den personuppgiftsansvarige beslutar efter dataskyddsombudets råd",
+            "Personal data breach: unsettled – the controller decides after the DPO's advice",
         ),
     };
     println!("{} {}", o.id, breach);

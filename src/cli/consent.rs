@@ -182,9 +182,12 @@ pub struct VerifyArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
-    /// The file to write (semicolon-separated, UTF-8 with BOM, CRLF)
+    /// The file to write (semicolon-separated, UTF-8 with BOM, CRLF); never an existing one
     #[arg(long, value_name = "FILE")]
     pub excel: PathBuf,
+    /// Replace FILE if it exists (never one of the workspace's own files)
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
@@ -198,7 +201,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
         Command::Import(a) => import(&ws, &reg, a),
         Command::Extract(a) => extract(&ws, &reg, a),
         Command::Verify(a) => verify(&reg, a),
-        Command::Export(a) => export(&reg, a),
+        Command::Export(a) => export(&ws, &reg, a),
     }
 }
 
@@ -244,11 +247,37 @@ fn add(ws: &Workspace, reg: &Register, a: Box<AddArgs>) -> Result<i32> {
     let valid = consents::validate(&input, &channels, crate::clock::today())
         .map_err(|p| problems_error(&p, &|f| option_name(f)))?;
     let given_at = crate::clock::now().to_rfc3339();
-    let (ids, report) = reg.add_at(std::slice::from_ref(&valid), &given_at)?;
+    let ids = consents::new_ids(std::slice::from_ref(&valid));
     let id = ids[0].clone();
     let consent = valid.to_consent(&id, &given_at);
     let out = a.out.unwrap_or_else(|| ws.output_dir());
-    let receipt = write_receipt(ws, &consent, &out)?;
+    // The receipt first (signed, fsync'd, under a temporary name), then the row, then the
+    // receipt's name: a refused key or an unwritable folder changes nothing; a crash
+    // between the row and the rename leaves a receipt that the next `consent add` puts in
+    // place (see `recover_receipts`).
+    recover_receipts(reg, &ws.output_dir());
+    let pending = write_receipt_pending(ws, &consent, &out)?;
+    let report = match reg.add_with_ids(std::slice::from_ref(&valid), &ids, &given_at) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_file(&pending.tmp);
+            return Err(e);
+        }
+    };
+    let receipt = pending.finish().map_err(|e| {
+        Error::Usage(t(
+            &format!(
+                "samtycket {id} ÄR registrerat i {}, men kvittot kunde inte få sitt namn ({e}); det ligger kvar som {} och flyttas på plats vid nästa `consent add`",
+                reg.path().display(),
+                pending.tmp.display()
+            ),
+            &format!(
+                "consent {id} IS registered in {}, but the receipt could not be given its name ({e}); it is kept as {} and put in place by the next `consent add`",
+                reg.path().display(),
+                pending.tmp.display()
+            ),
+        ))
+    })?;
     if a.json {
         print_json(&json!({ "consent_id": id, "receipt": receipt.display().to_string() }));
     } else {
@@ -262,6 +291,88 @@ fn add(ws: &Workspace, reg: &Register, a: Box<AddArgs>) -> Result<i32> {
         );
     }
     Ok(0)
+}
+
+/// A signed receipt written under a temporary name, waiting for its register row.
+struct PendingReceipt {
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl PendingReceipt {
+    fn finish(&self) -> std::io::Result<PathBuf> {
+        // A hard link never replaces an existing receipt; then the temp name goes.
+        match std::fs::hard_link(&self.tmp, &self.path) {
+            Ok(()) => {}
+            // Put in place already (by a recovery that saw it): the same bytes are fine.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    && std::fs::read(&self.tmp).ok() == std::fs::read(&self.path).ok() => {}
+            Err(e) => return Err(e),
+        }
+        std::fs::remove_file(&self.tmp)?;
+        let _ = crate::ledger::files::sync_dir(&crate::ledger::files::parent(&self.path));
+        Ok(self.path.clone())
+    }
+}
+
+const PENDING_PREFIX: &str = ".pending-";
+
+/// Receipts signed for a consent whose row was written, but whose name was not given
+/// (a crash in between): put in place. Receipts of consents never registered go.
+fn recover_receipts(reg: &Register, dir: &std::path::Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let pending: Vec<(PathBuf, String)> = rd
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rest = name.strip_prefix(PENDING_PREFIX)?;
+            let stem = rest.split(".pdf").next()?.to_string();
+            Some((e.path(), stem))
+        })
+        .collect();
+    if pending.is_empty() {
+        return;
+    }
+    for (tmp, stem) in pending {
+        let Some(id) = stem.strip_prefix("consent-") else {
+            continue;
+        };
+        let age = std::fs::metadata(&tmp)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        // Only receipts older than a minute: a concurrent `consent add` may be between
+        // its receipt and its row, or its row and the receipt's name, right now.
+        if age <= 60 {
+            continue;
+        }
+        match reg.find(id) {
+            Ok(Some(_)) => {
+                let p = PendingReceipt {
+                    tmp: tmp.clone(),
+                    path: dir.join(format!("{stem}.pdf")),
+                };
+                if p.finish().is_ok() {
+                    eprintln!(
+                        "{}",
+                        t(
+                            &format!("Obs: kvittot för samtycke {id} (ett avbrott efter registreringen) lades på plats: {}", p.path.display()),
+                            &format!("Note: the receipt for consent {id} (interrupted after registration) was put in place: {}", p.path.display()),
+                        )
+                    );
+                }
+            }
+            Ok(None) => {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            _ => {}
+        }
+    }
 }
 
 fn repaired(bytes: usize, reg: &Register) {
@@ -288,7 +399,11 @@ fn consent_json(c: &Consent, today: NaiveDate) -> serde_json::Value {
     v
 }
 
-fn write_receipt(ws: &Workspace, c: &Consent, out: &std::path::Path) -> Result<PathBuf> {
+fn write_receipt_pending(
+    ws: &Workspace,
+    c: &Consent,
+    out: &std::path::Path,
+) -> Result<PendingReceipt> {
     let data = json!({
         "organisation": ws.config.organisation.name,
         "consent": c,
@@ -297,7 +412,8 @@ fn write_receipt(ws: &Workspace, c: &Consent, out: &std::path::Path) -> Result<P
         "media": c.media.join(", "),
         "labels": super::labels::labels(),
     });
-    record::write(
+    let stem = format!("consent-{}", c.consent_id);
+    let bytes = record::render(
         ws,
         &Record {
             template: "consent_receipt",
@@ -306,10 +422,23 @@ fn write_receipt(ws: &Workspace, c: &Consent, out: &std::path::Path) -> Result<P
             result: serde_json::to_value(c).expect("serialisable"),
             title: t("Kvitto på samtycke", "Consent receipt"),
             reason: t("Kvitto på lämnat samtycke", "Receipt for a consent given"),
-            file_stem: format!("consent-{}", c.consent_id),
+            file_stem: stem.clone(),
         },
-        out,
-    )
+    )?;
+    crate::workspace::ensure_private_dir(out)?;
+    let path = out.join(format!("{stem}.pdf"));
+    if path.exists() || crate::ledger::files::is_symlink(&path) {
+        return Err(Error::Usage(t(
+            &format!("{} finns redan; inget ändrades", path.display()),
+            &format!("{} already exists; nothing was changed", path.display()),
+        )));
+    }
+    let tmp = out.join(format!(
+        "{PENDING_PREFIX}{stem}.pdf.{}",
+        crate::ledger::files::random_hex(8)
+    ));
+    crate::workspace::write_private_new(&tmp, &bytes)?;
+    Ok(PendingReceipt { tmp, path })
 }
 
 fn withdraw(ws: &Workspace, reg: &Register, a: WithdrawArgs) -> Result<i32> {
@@ -562,18 +691,47 @@ const IMPORT_OPTIONAL: &[&str] = &[
     "withdrawal_method",
 ];
 
-fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
-    let path = &a.file;
+/// A reader that hashes what passes through it (the import file's identity, in the same
+/// pass that reads it).
+struct Hashing<R> {
+    inner: R,
+    ctx: ring::digest::Context,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.ctx.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+enum ImportRow {
+    Row(u64, Box<Input>),
+    Bad(u64, String),
+}
+
+/// Streams an import file (constant memory): checks the header, hands each row to `f`,
+/// returns the SHA-256 of the file's bytes.
+fn each_import_row(
+    path: &std::path::Path,
+    mut f: impl FnMut(ImportRow) -> Result<()>,
+) -> Result<String> {
     let file = std::fs::File::open(path).at(path)?;
+    let hashing = Hashing {
+        inner: file,
+        ctx: ring::digest::Context::new(&ring::digest::SHA256),
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+        .buffer_capacity(1 << 20)
+        .from_reader(hashing);
     let mut rec = csv::StringRecord::new();
     let header_err = |m: String| Error::input(m).in_file(path).at_line(1);
     if !rdr
         .read_record(&mut rec)
-        .map_err(|e| header_err(e.to_string()))?
+        .map_err(|e| header_err(import_csv_error(&e)))?
     {
         return Err(header_err(t("filen är tom", "the file is empty")));
     }
@@ -618,18 +776,12 @@ fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
         .chain(IMPORT_OPTIONAL)
         .map(|n| col(n))
         .collect();
-    let channels = known_channels(&ws.accounts_csv())?;
-    let today = crate::clock::today();
-    let mut valid = Vec::new();
-    let mut bad: Vec<String> = Vec::new();
-    let mut bad_rows = 0usize;
     loop {
         let more = match rdr.read_record(&mut rec) {
             Ok(m) => m,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                bad.push(format!("{} {line}: {e}", t("rad", "line")));
-                bad_rows += 1;
+                f(ImportRow::Bad(line, import_csv_error(&e)))?;
                 break;
             }
         };
@@ -646,41 +798,83 @@ fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
                 .unwrap_or_default()
                 .to_string()
         };
-        let input = Input {
-            subject: get(0),
-            role: get(1),
-            birth_year: get(2),
-            given_by: get(3),
-            giver: get(4),
-            purpose: get(5),
-            channel: get(6),
-            media: get(7),
-            valid_from: get(8),
-            valid_until: get(9),
-            evidence: get(10),
-            notice_version: get(11),
-            language: get(12),
-            collection_method: get(13),
-            withdrawal_method: get(14),
-        };
-        match consents::validate(&input, &channels, today) {
-            Ok(v) => valid.push(v),
-            Err(problems) => {
+        f(ImportRow::Row(
+            line,
+            Box::new(Input {
+                subject: get(0),
+                role: get(1),
+                birth_year: get(2),
+                given_by: get(3),
+                giver: get(4),
+                purpose: get(5),
+                channel: get(6),
+                media: get(7),
+                valid_from: get(8),
+                valid_until: get(9),
+                evidence: get(10),
+                notice_version: get(11),
+                language: get(12),
+                collection_method: get(13),
+                withdrawal_method: get(14),
+            }),
+        ))?;
+    }
+    // Read the rest (the csv reader may stop before the end), so the hash is the file's.
+    let mut inner = rdr.into_inner();
+    std::io::copy(&mut inner, &mut std::io::sink()).at(path)?;
+    Ok(crate::ledger::hex(inner.ctx.finish().as_ref()))
+}
+
+fn import_csv_error(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => t(
+            "raden är inte giltig UTF-8 (spara filen som UTF-8, t.ex. \"CSV UTF-8\" i Excel)",
+            "the row is not valid UTF-8 (save the file as UTF-8, e.g. \"CSV UTF-8\" in Excel)",
+        ),
+        _ => format!(
+            "{} ({e})",
+            t("raden är inte giltig CSV", "the row is not valid CSV")
+        ),
+    }
+}
+
+/// `consent import`: validates every row in a streaming pass (nothing held but the errors),
+/// then, under the register's lock, appends the batch and its marker row in one journaled
+/// write: whole or not at all, also under `kill -9`. The same file again is "already
+/// imported" (the marker carries the file's SHA-256).
+fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
+    let path = &a.file;
+    let channels = known_channels(&ws.accounts_csv())?;
+    let today = crate::clock::today();
+    let mut bad: Vec<String> = Vec::new();
+    let mut bad_rows = 0usize;
+    let mut count = 0usize;
+    let sha = each_import_row(path, |r| {
+        match r {
+            ImportRow::Bad(line, m) => {
                 bad_rows += 1;
-                for p in problems {
-                    if bad.len() < 1000 {
-                        bad.push(format!(
-                            "{} {line}, {} '{}': {}",
-                            t("rad", "line"),
-                            t("kolumn", "column"),
-                            p.field,
-                            p.message
-                        ));
+                bad.push(format!("{} {line}: {m}", t("rad", "line")));
+            }
+            ImportRow::Row(line, input) => match consents::validate(&input, &channels, today) {
+                Ok(_) => count += 1,
+                Err(problems) => {
+                    bad_rows += 1;
+                    for p in problems {
+                        if bad.len() < 1000 {
+                            bad.push(format!(
+                                "{} {line}, {} '{}': {}",
+                                t("rad", "line"),
+                                t("kolumn", "column"),
+                                p.field,
+                                p.message
+                            ));
+                        }
                     }
                 }
-            }
+            },
         }
-    }
+        Ok(())
+    })?;
     if !bad.is_empty() {
         return Err(Error::input(t(
             &format!(
@@ -694,26 +888,158 @@ fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
         ))
         .in_file(path));
     }
-    let (ids, report) = reg.add(&valid)?;
-    if a.json {
-        print_json(&json!({ "imported": ids.len(), "consent_ids": ids }));
-    } else {
-        repaired(report.repaired_torn_bytes, reg);
-        println!(
-            "{}",
-            t(
-                &format!(
-                    "{} samtycken importerade till {}.",
-                    ids.len(),
-                    reg.path().display()
-                ),
-                &format!(
-                    "{} consents imported into {}.",
-                    ids.len(),
-                    reg.path().display()
-                ),
-            )
-        );
+    enum Outcome {
+        Done(Vec<String>, usize, crate::ledger::AppendReport),
+        Already(String, usize),
+    }
+    let keep_ids = a.json;
+    let outcome = reg.ledger.write(|tx| {
+        if let Some((at, line)) = reg.imported(tx, &sha)? {
+            return Ok(Outcome::Already(at, line));
+        }
+        let now = crate::clock::now().to_rfc3339();
+        let seed = consents::id_seed();
+        let mut ids = Vec::new();
+        // Second pass: the rows again, straight into the register (1 MiB writes). The file
+        // is read in a thread and handed over in blocks, so memory stays constant.
+        let (tx_rows, rx_rows) = std::sync::mpsc::sync_channel::<Result<Vec<Vec<String>>>>(4);
+        let file = path.clone();
+        let channels = channels.clone();
+        let now_t = now.clone();
+        let reader = std::thread::spawn(move || -> Result<String> {
+            let mut block = Vec::with_capacity(4096);
+            let mut n = 0usize;
+            let sha = each_import_row(&file, |r| {
+                let ImportRow::Row(line, input) = r else {
+                    return Err(Error::input(t(
+                        "filen ändrades under importen",
+                        "the file changed during the import",
+                    ))
+                    .in_file(&file));
+                };
+                let v = consents::validate(&input, &channels, today).map_err(|_| {
+                    Error::input(t(
+                        "filen ändrades under importen",
+                        "the file changed during the import",
+                    ))
+                    .in_file(&file)
+                    .at_line(line as usize)
+                })?;
+                let id = consents::new_id(&seed, n, &v.subject);
+                n += 1;
+                block.push(consents::given_row(&v, &id, &now_t));
+                if block.len() == 4096 {
+                    let full = std::mem::replace(&mut block, Vec::with_capacity(4096));
+                    if tx_rows.send(Ok(full)).is_err() {
+                        return Err(Error::Usage("import cancelled".into()));
+                    }
+                }
+                Ok(())
+            });
+            match sha {
+                Ok(h) => {
+                    let _ = tx_rows.send(Ok(block));
+                    Ok(h)
+                }
+                Err(e) => {
+                    let _ = tx_rows.send(Err(Error::Usage(e.to_string())));
+                    Err(e)
+                }
+            }
+        });
+        let mut written = 0usize;
+        let mut pending: std::vec::IntoIter<Vec<String>> = Vec::new().into_iter();
+        let mut failed: Option<Error> = None;
+        let rows = std::iter::from_fn(|| loop {
+            if let Some(r) = pending.next() {
+                written += 1;
+                if keep_ids {
+                    ids.push(r[0].clone());
+                }
+                return Some(Ok(r));
+            }
+            match rx_rows.recv() {
+                Ok(Ok(block)) => pending = block.into_iter(),
+                Ok(Err(e)) => {
+                    failed = Some(Error::Usage(e.to_string()));
+                    return Some(Err(Error::Usage(e.to_string())));
+                }
+                Err(_) => return None,
+            }
+        });
+        let marker_now = now.clone();
+        let sha_m = sha.clone();
+        let mut marker_done = false;
+        let count_expected = count;
+        let with_marker = rows.chain(std::iter::from_fn(move || {
+            if marker_done {
+                return None;
+            }
+            marker_done = true;
+            Some(Ok(consents::import_marker(
+                &sha_m,
+                count_expected,
+                &marker_now,
+            )))
+        }));
+        let report = tx.append_iter(with_marker);
+        let second = reader
+            .join()
+            .map_err(|_| Error::Usage("import reader panicked".into()))?;
+        let report = report?;
+        match second {
+            Ok(h) if h == sha => {}
+            _ => {
+                return Err(failed.unwrap_or_else(|| {
+                    Error::input(t(
+                        "filen ändrades under importen; inget importerades",
+                        "the file changed during the import; nothing was imported",
+                    ))
+                    .in_file(path)
+                }))
+            }
+        }
+        let _ = written;
+        Ok(Outcome::Done(ids, report.rows.saturating_sub(1), report))
+    })?;
+    match outcome {
+        Outcome::Already(at, line) => {
+            if a.json {
+                print_json(
+                    &json!({ "imported": 0, "already_imported": true, "imported_at": at, "line": line, "consent_ids": [] }),
+                );
+            } else {
+                println!(
+                    "{}",
+                    t(
+                        &format!(
+                            "{} är redan importerad ({at}, {} rad {line}); inget ändrades.",
+                            path.display(),
+                            reg.path().display()
+                        ),
+                        &format!(
+                            "{} was already imported ({at}, {} line {line}); nothing was changed.",
+                            path.display(),
+                            reg.path().display()
+                        ),
+                    )
+                );
+            }
+        }
+        Outcome::Done(ids, n, report) => {
+            if a.json {
+                print_json(&json!({ "imported": n, "consent_ids": ids }));
+            } else {
+                repaired(report.repaired_torn_bytes, reg);
+                println!(
+                    "{}",
+                    t(
+                        &format!("{n} samtycken importerade till {}.", reg.path().display()),
+                        &format!("{n} consents imported into {}.", reg.path().display()),
+                    )
+                );
+            }
+        }
     }
     Ok(0)
 }
@@ -732,12 +1058,8 @@ fn extract(ws: &Workspace, reg: &Register, a: ExtractArgs) -> Result<i32> {
     let file = if a.dry_run {
         None
     } else {
-        let stem = format!(
-            "extract-{}",
-            &crate::ledger::sha256_hex(
-                format!("{}|{}", a.subject, crate::clock::now().to_rfc3339()).as_bytes()
-            )[..12]
-        );
+        // Random, not derived from the subject: a file name must not give the person away.
+        let stem = format!("extract-{}", crate::ledger::files::random_hex(6));
         let data = json!({
             "organisation": ws.config.organisation.name,
             "dpo": ws.config.dpo,
@@ -852,6 +1174,8 @@ fn verify(reg: &Register, a: VerifyArgs) -> Result<i32> {
             "rows": r.rows,
             "torn_bytes": r.torn_bytes,
             "last_hash": r.last_hash,
+            "checkpoints": r.checkpoints,
+            "last_checkpoint_at": r.last_checkpoint_at,
             "valid": true,
         }));
     } else {
@@ -898,7 +1222,8 @@ fn excel_cell(s: &str) -> String {
     }
 }
 
-fn export(reg: &Register, a: ExportArgs) -> Result<i32> {
+fn export(ws: &Workspace, reg: &Register, a: ExportArgs) -> Result<i32> {
+    crate::workspace::check_export_target(ws, &a.excel, a.force)?;
     let today = crate::clock::today();
     let all = reg.all()?;
     let mut buf: Vec<u8> = b"\xEF\xBB\xBF".to_vec();
@@ -914,7 +1239,11 @@ fn export(reg: &Register, a: ExportArgs) -> Result<i32> {
         }
         w.flush().map_err(|e| Error::io(&a.excel, e))?;
     }
-    crate::workspace::write_atomic(&a.excel, &buf)?;
+    if a.force {
+        crate::workspace::write_atomic(&a.excel, &buf)?;
+    } else {
+        crate::workspace::write_new_atomic(&a.excel, &buf)?;
+    }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,

@@ -88,6 +88,8 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
             dpo_phone: "08-000 00 00".into(),
             signer_name: "Åsa Öberg (fiktiv)".into(),
             signer_role: "Dataskyddsombud".into(),
+            committees: Vec::new(),
+            companies: Vec::new(),
         },
     )?;
     let ws = Workspace::open(&root)?;

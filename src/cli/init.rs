@@ -1,7 +1,7 @@
 //! `dataskydd init`: create a workspace.
 
 use super::Ctx;
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, Result};
 use crate::i18n::t;
 use crate::workspace::{self, Config, Dpo, Organisation, Policy, Signing, CONFIG_FILE, PRESETS};
 
@@ -32,6 +32,13 @@ pub struct Args {
     /// The signer's role (title on the signing certificate)
     #[arg(long, default_value = "Dataskyddsombud")]
     pub signer_role: String,
+    /// A committee (nämnd) of the organisation, repeatable; replaces the preset's list
+    /// (an `assess` owner_unit must be one of the committees or companies; `dataskydd org`)
+    #[arg(long = "committee", value_name = "NAME")]
+    pub committees: Vec<String>,
+    /// A municipal company (its own legal person and controller), repeatable
+    #[arg(long = "company", value_name = "NAME")]
+    pub companies: Vec<String>,
 }
 
 /// The committees a preset starts with (each nämnd is its own controller).
@@ -71,13 +78,21 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             ),
         )));
     }
-    std::fs::create_dir_all(root).at(root)?;
+    // A new workspace folder is its owner's only (0700 whatever the umask); a folder that
+    // already exists keeps its permissions.
+    if !root.exists() {
+        workspace::create_private_dir(root)?;
+    }
     let config = Config {
         organisation: Organisation {
             name: a.org.clone(),
             language: ctx.lang,
-            committees: committees(&a.preset),
-            companies: Vec::new(),
+            committees: if a.committees.is_empty() {
+                committees(&a.preset)
+            } else {
+                a.committees.clone()
+            },
+            companies: a.companies.clone(),
         },
         dpo: Dpo {
             name: a.dpo_name,
@@ -89,6 +104,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             child_consents_alone_from: None,
         },
         signing: Signing::default(),
+        retention: Default::default(),
     };
     let body = toml::to_string_pretty(&config).expect("config serialises");
     let text = format!(

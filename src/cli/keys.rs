@@ -20,7 +20,7 @@ pub enum Command {
     New(NewArgs),
     /// Show the default signing certificate (or --cert FILE)
     #[command(after_help = "Exempel / example:\n  dataskydd keys show\n  \
-        dataskydd keys show --cert keys/asa-oberg.crt --json")]
+        dataskydd keys show --cert keys/key.crt --json")]
     Show(ShowArgs),
     /// Import the organisation's own key and certificate chain as the default signer
     #[command(after_help = "Exempel / example:\n  \
@@ -338,7 +338,7 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         .collect();
     let dir = ws.keys_dir();
     create_private_dir(&dir)?;
-    let (key, cert) = signing::free_pair(&dir, &signing::slug(&info.name));
+    let (key, cert) = signing::free_pair(&dir, "key");
     write_private_new(&key, key_pem.as_bytes())?;
     write_private_new(&cert, cert_pem.as_bytes())?;
     install_default(&ws, key_pem.as_bytes(), cert_pem.as_bytes())?;

@@ -19,12 +19,15 @@ mod demo_photo;
 mod init;
 pub mod keys;
 mod labels;
+mod notice;
+mod org;
 pub mod photo;
 mod rerun;
 mod rerun_more;
 mod sign;
 mod usage_error;
 mod verify;
+mod verify_registers;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -47,6 +50,10 @@ pub struct Cli {
     /// dataskydd.toml ([signing.users] for your login name, or default_signer)
     #[arg(long, global = true, env = "DATASKYDD_SIGNER", value_name = "NAME")]
     pub signer: Option<String>,
+    /// Write to a workspace on a network drive (NFS, SMB) anyway; each write then re-checks
+    /// the whole chain it appends to (file locks may be ignored there: prefer `serve`)
+    #[arg(long, global = true)]
+    pub allow_network_fs: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -96,6 +103,8 @@ pub enum Command {
     Keys(keys::Command),
     /// Check the embedded signature of a PDF record
     Verify(verify::VerifyArgs),
+    /// Check every register: hash chains, signed checkpoints, nothing added after them (exit 1 naming the line)
+    VerifyRegisters(verify_registers::Args),
     /// Re-evaluate a signed record's embedded answers with today's rules
     Rerun(rerun::Args),
     /// Add a signature to a record (the decision-maker's), or prepare/complete one by a signing service
@@ -104,6 +113,14 @@ pub enum Command {
     Timestamp(sign::TimestampArgs),
     /// Build a complete example workspace from the three municipalities in the sources
     Demo(demo::Args),
+    /// The organisation's committees (nämnder) and companies: show, add-committee, add-company
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  dataskydd org show\n  dataskydd org add-committee \"Kultur- och fritidsnämnden\"\n  dataskydd org add-company \"Nyköpings Hamn AB\""
+    )]
+    Org(org::Command),
+    /// The text for an account's "about" page (Art. 13, Art. 26(2), 1998:112 3 §)
+    Notice(notice::Args),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -129,6 +146,7 @@ pub fn main() -> i32 {
     };
     i18n::set(cli.lang);
     keys::select_signer(cli.signer.clone());
+    crate::ledger::files::allow_network_fs(cli.allow_network_fs);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -167,10 +185,13 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Consent(c) => consent::run(&ctx, c),
         Command::Keys(c) => keys::run(&ctx, c),
         Command::Verify(a) => verify::run_verify(&ctx, a),
+        Command::VerifyRegisters(a) => verify_registers::run(&ctx, a),
         Command::Rerun(a) => rerun::run(&ctx, a),
         Command::Sign(a) => sign::run(&ctx, a),
         Command::Timestamp(a) => sign::run_timestamp(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
+        Command::Org(c) => org::run(&ctx, c),
+        Command::Notice(a) => notice::run(&ctx, a),
     }
 }
 

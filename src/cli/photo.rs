@@ -117,6 +117,24 @@ pub fn decide_and_record(
 ) -> Result<Done> {
     let typed: PhotoAnswers = serde_json::from_value(answers.clone())
         .map_err(|e| Error::input(e.to_string()).in_file(answers_file))?;
+    // B3: an identifiable picture needs its people.
+    if let Err(bad) = typed.check() {
+        let mut e = Error::input(bad.message)
+            .in_file(answers_file)
+            .field(bad.field);
+        if let Some(line) = std::fs::read_to_string(answers_file)
+            .ok()
+            .and_then(|text| super::breach::key_line(&text, "identifiable"))
+        {
+            e = e.at_line(line);
+        }
+        return Err(e);
+    }
+    // Held from the consent look-up to the publication row: no withdrawal slips between
+    // the decision and its record (a withdrawal waits, then lists this publication).
+    let _consents = consents::Register::at(ws.consents_csv())
+        .ledger
+        .hold_shared()?;
     let channels = consents::known_channels(&ws.accounts_csv())?;
     if !channels.contains(&typed.channel) {
         return Err(Error::input(t(
@@ -196,7 +214,7 @@ pub fn decide_and_record(
         recorded_at: now.to_rfc3339(),
         channel: typed.channel.clone(),
         published_on: typed.published_on.to_string(),
-        purpose: typed.purpose.clone(),
+        purpose: typed.purpose.id().to_string(),
         decision: serde_json::to_value(decision.decision)
             .ok()
             .and_then(|v| v.as_str().map(|s| s.to_string()))
@@ -226,9 +244,12 @@ pub fn lookup(ws: &Workspace, a: &PhotoAnswers) -> Result<ConsentLookup> {
                 .map(|c| ConsentView {
                     consent_id: c.consent_id.clone(),
                     given_by: c.given_by.clone(),
-                    status: c.status(&a.purpose, &a.channel, photo::MEDIUM, a.published_on),
+                    status: c.status(a.purpose.id(), &a.channel, photo::MEDIUM, a.published_on),
                     collection_method: c.collection_method.clone(),
                     evidence: c.evidence.clone(),
+                    birth_year: Some(c.birth_year),
+                    // B5: the register has no explicit_art9 column yet (registers).
+                    explicit_art9: false,
                 })
                 .collect();
             (subject, views)
@@ -264,7 +285,7 @@ fn print_text(done: &Done) {
         println!(
             "  {}  {}  {}  {}",
             p.reference,
-            p.role,
+            p.role.id(),
             p.consent.name(),
             p.consent_ids.join(",")
         );

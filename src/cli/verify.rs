@@ -13,7 +13,7 @@ use crate::signing::{self, Verification, VerifyError};
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Exempel / example:\n  \
     dataskydd verify output/nykoping-fb-2026-11-20.pdf\n  \
-    dataskydd verify record.pdf --trust keys/asa-oberg.crt --json\n\n\
+    dataskydd verify record.pdf --trust keys/key.crt --json\n\n\
     Slutstatus / exit status: 0 giltig (valid), 1 ogiltig eller ändrad (invalid or changed), \
     2 oläsbar eller osignerad (unreadable or not signed).")]
 pub struct VerifyArgs {

@@ -5,7 +5,7 @@
 //!
 //! ```toml
 //! id = "account"
-//! version = "2026.11.1"
+//! version = "2026.12"
 //! title = { sv = "Kontobedömning", en = "Account assessment" }
 //!
 //! [[questions]]

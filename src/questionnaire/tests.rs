@@ -30,6 +30,7 @@ fn interactive_run_asks_only_what_applies_and_equals_the_file() {
     let mut p = Scripted::new(&[
         "x",
         "Kommunstyrelsen",
+        "",
         "n",
         "own_staff",
         "y",
@@ -72,15 +73,15 @@ fn interactive_run_asks_only_what_applies_and_equals_the_file() {
 fn review_can_change_an_answer_and_asks_what_the_change_opens() {
     let q = q();
     let start = json!({
-        "account": {"platform": "facebook_page", "owner_unit": "KS", "shared": false, "operated_by": "own_staff"},
+        "account": {"platform": "facebook_page", "owner_unit": "KS", "task_basis": "", "shared": false, "operated_by": "own_staff"},
         "features": {"comments": false, "direct_messages": false, "insights": false, "paid_targeting": false, "audience_children": false},
         "data": {"sensitive_expected": false, "confidential_expected": false},
         "tools": [],
         "provider": {"parent_country": ""}
     });
-    // Review: pick "Change: operated_by" (the 4th listed answer → option 4), choose contractor,
+    // Review: pick "Change: operated_by" (the 5th listed answer → option 5), choose contractor,
     // then the contractor's name, decides, agreement are asked; then accept.
-    let mut p = Scripted::new(&["4", "contractor", "Fryshuset", "both", "none", "0"]);
+    let mut p = Scripted::new(&["5", "contractor", "Fryshuset", "both", "none", "0"]);
     let answers = ask(&q, &mut p, &start, None, &mut no_save).unwrap();
     assert_eq!(answers["account"]["operated_by"], "contractor");
     assert_eq!(answers["contractor"]["name"], "Fryshuset");
@@ -90,7 +91,7 @@ fn review_can_change_an_answer_and_asks_what_the_change_opens() {
 #[test]
 fn resume_skips_what_is_answered_and_saves_after_each_answer() {
     let q = q();
-    let start = json!({"account": {"platform": "x", "owner_unit": "KS", "shared": false, "operated_by": "own_staff"}});
+    let start = json!({"account": {"platform": "x", "owner_unit": "KS", "task_basis": "", "shared": false, "operated_by": "own_staff"}});
     let mut saves = 0;
     let mut save = |_: &serde_json::Value| {
         saves += 1;
@@ -110,7 +111,7 @@ fn resume_skips_what_is_answered_and_saves_after_each_answer() {
 #[test]
 fn status_line_is_shown_after_answers() {
     let q = q();
-    let start = json!({"account": {"platform": "x", "owner_unit": "KS", "shared": false, "operated_by": "own_staff"}});
+    let start = json!({"account": {"platform": "x", "owner_unit": "KS", "task_basis": "", "shared": false, "operated_by": "own_staff"}});
     let mut p = Scripted::new(&["n", "n", "n", "n", "n", "n", "n", "", "", "0"]);
     let status = |_: &serde_json::Value| Some("61 timmar kvar".to_string());
     ask(&q, &mut p, &start, Some(&status), &mut no_save).unwrap();
@@ -154,11 +155,23 @@ prompt = { sv = "B", en = "B" }
         .unwrap();
     assert_eq!(ok["at"], "2026-11-20T09:30:00+01:00");
     assert_eq!(ok["on"], "2026-11-23");
-    let e = q
+    // Local Swedish time is read in Europe/Stockholm (C1); a DST-ambiguous hour is refused.
+    let ok = q
         .validate("at = 2026-11-20T09:30:00\non = 2026-11-23\n", p)
+        .unwrap();
+    assert_eq!(ok["at"], "2026-11-20T09:30:00+01:00");
+    let ok = q
+        .validate("at = \"2026-07-01 09:30\"\non = 2026-11-23\n", p)
+        .unwrap();
+    assert_eq!(ok["at"], "2026-07-01T09:30:00+02:00");
+    let e = q
+        .validate("at = \"2026-10-25 02:30\"\non = 2026-11-23\n", p)
         .unwrap_err()
         .to_string();
-    assert!(e.contains("rad 1") && e.contains("'at'"), "{e}");
+    assert!(
+        e.contains("rad 1") && e.contains("'at'") && e.contains("+02:00") && e.contains("+01:00"),
+        "{e}"
+    );
     let e = q
         .validate("at = 2026-11-20T09:30:00Z\non = \"23/11/2026\"\n", p)
         .unwrap_err()

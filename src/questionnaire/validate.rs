@@ -334,24 +334,33 @@ fn convert(
                 Some(toml_edit::Value::String(s)) => s.value().clone(),
                 _ => return Err(kind_err()),
             };
-            parse_datetime(&s).map(Value::String).map_err(|_| {
-                err(
+            parse_datetime(&s).map(Value::String).map_err(|e| match e {
+                crate::clock::InstantError::Ambiguous(a, b) => err(
+                    format!("'{s}' inträffar två gånger vid övergången till normaltid: skriv tidszonen, {a} eller {b}"),
+                    format!("'{s}' occurs twice at the change to standard time: write the offset, {a} or {b}"),
+                ),
+                crate::clock::InstantError::Missing => err(
+                    format!("'{s}' finns inte i svensk tid (timmen hoppas över vid övergången till sommartid)"),
+                    format!("'{s}' does not exist in Swedish time (the hour is skipped at the change to summer time)"),
+                ),
+                crate::clock::InstantError::Format => err(
                     format!(
-                        "'{s}' är ingen tidpunkt med tidszon; skriv t.ex. 2026-11-20T09:30:00+01:00"
+                        "'{s}' är ingen tidpunkt; skriv svensk tid 2026-11-20 09:30 eller med tidszon 2026-11-20T09:30:00+01:00"
                     ),
                     format!(
-                        "'{s}' is not a date-time with an offset; write e.g. 2026-11-20T09:30:00+01:00"
+                        "'{s}' is not a date-time; write Swedish time 2026-11-20 09:30 or with an offset 2026-11-20T09:30:00+01:00"
                     ),
-                )
+                ),
             })
         }
         Kind::Group => Err(kind_err()),
     }
 }
 
-/// Parses an RFC 3339 date-time that carries an offset; returns it normalised.
-pub fn parse_datetime(s: &str) -> std::result::Result<String, ()> {
-    let d = chrono::DateTime::parse_from_rfc3339(s.trim()).map_err(|_| ())?;
+/// Parses an RFC 3339 date-time with an offset, or local Swedish time `YYYY-MM-DD HH:MM`
+/// (read in Europe/Stockholm); returns it normalised to RFC 3339.
+pub fn parse_datetime(s: &str) -> std::result::Result<String, crate::clock::InstantError> {
+    let d = crate::clock::parse_instant(s)?;
     Ok(d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
 }
 

@@ -1,5 +1,7 @@
 //! The account register `accounts.csv`: every social media account, who owns it, who
-//! is responsible. Written with a file lock, one whole line per write and fsync.
+//! is responsible. A hash-chained, checkpointed [`Ledger`] like the others; an old
+//! `accounts.csv` without `prev_hash,hash` is read as it is and gets its chain on the first
+//! write (the old file is kept beside it).
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -78,7 +80,7 @@ impl Account {
 }
 
 pub fn ledger(path: &Path) -> Ledger {
-    Ledger::new(path, COLUMNS, false)
+    Ledger::new(path, COLUMNS, true).upgradable()
 }
 
 /// Checks an account id: a short slug, used in file names, never personal data.
@@ -161,22 +163,39 @@ fn validate(a: &Account) -> Result<()> {
     Ok(())
 }
 
-/// Adds one account; refuses a duplicate id.
+/// Adds one account; refuses a duplicate id. The look-up and the append happen under one
+/// lock, so two simultaneous `account add` of one id write one row.
 pub fn add(path: &Path, account: &Account) -> Result<()> {
     validate(account)?;
-    if read_all(path)?.iter().any(|a| a.id == account.id) {
-        return Err(Error::input(t(
-            &format!("kontot '{}' finns redan", account.id),
-            &format!("the account '{}' already exists", account.id),
-        ))
-        .field("id"));
-    }
-    ledger(path).append(&[account.to_row()])?;
-    Ok(())
+    ledger(path).write(|tx| {
+        let mut exists = false;
+        tx.for_each_fields(|_, f| {
+            exists |= f.get(0) == account.id.as_bytes();
+            Ok(())
+        })?;
+        if exists {
+            return Err(Error::input(t(
+                &format!("kontot '{}' finns redan", account.id),
+                &format!("the account '{}' already exists", account.id),
+            ))
+            .field("id"));
+        }
+        tx.append(&[account.to_row()])?;
+        Ok(())
+    })
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imported {
+    /// This many accounts were added.
+    Added(usize),
+    /// Every account in the file is already in the register, as it is there: nothing to do.
+    Already(usize),
 }
 
 /// Imports a CSV file all-or-nothing: every bad row is reported before anything is written.
-pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<usize> {
+pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
     let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
     let mut lines = bytes.split(|&b| b == b'\n');
     let header_line = lines.next().unwrap_or_default();
@@ -195,8 +214,13 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<usize> {
         }
     }
     // The contract: "same columns as accounts.csv", so a copy of another workspace's
-    // register (with its `added_at`) imports as it is and keeps its dates.
-    if let Some(bad) = header.iter().find(|h| !COLUMNS.contains(&h.as_str())) {
+    // register (with its `added_at`, and its chain columns, which are not imported: the
+    // rows get this register's chain) imports as it is and keeps its dates.
+    if let Some(bad) = header.iter().find(|h| {
+        !COLUMNS.contains(&h.as_str())
+            && h.as_str() != crate::ledger::PREV_HASH
+            && h.as_str() != crate::ledger::HASH
+    }) {
         return Err(Error::input(t(
             &format!("okänd kolumn '{bad}' (tillåtna: {})", COLUMNS.join(", ")),
             &format!("unknown column '{bad}' (allowed: {})", COLUMNS.join(", ")),
@@ -204,7 +228,6 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<usize> {
         .in_file(file)
         .at_line(1));
     }
-    let existing: HashSet<String> = read_all(path)?.into_iter().map(|a| a.id).collect();
     let mut seen = HashSet::new();
     let mut accounts = Vec::new();
     let mut problems = Vec::new();
@@ -299,11 +322,11 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<usize> {
             problems.push(e.in_file(file).at_line(n).to_string());
             continue;
         }
-        if existing.contains(&a.id) || !seen.insert(a.id.clone()) {
+        if !seen.insert(a.id.clone()) {
             problems.push(
                 Error::input(t(
-                    &format!("kontot '{}' finns redan", a.id),
-                    &format!("the account '{}' already exists", a.id),
+                    &format!("kontot '{}' står två gånger i filen", a.id),
+                    &format!("the account '{}' is in the file twice", a.id),
                 ))
                 .in_file(file)
                 .at_line(n)
@@ -312,24 +335,65 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<usize> {
             );
             continue;
         }
-        accounts.push(a);
+        accounts.push((n, a));
     }
     if !problems.is_empty() {
-        return Err(Error::Input {
-            file: None,
-            line: None,
-            field: None,
-            message: format!(
-                "{}\n  {}",
-                t(
-                    &format!("{} fel; inget importerades:", problems.len()),
-                    &format!("{} errors; nothing was imported:", problems.len()),
-                ),
-                problems.join("\n  ")
-            ),
-        });
+        return Err(import_errors(&problems));
     }
-    let rows: Vec<Vec<String>> = accounts.iter().map(|a| a.to_row()).collect();
-    ledger(path).append(&rows)?;
-    Ok(rows.len())
+    // Under the register's lock: the ids taken, then the one all-or-nothing append.
+    ledger(path).write(|tx| {
+        let mut existing: std::collections::HashMap<String, Account> = Default::default();
+        tx.for_each_fields(|_, f| {
+            let a = Account::from_fields(&f.strings(COLUMNS.len()));
+            existing.insert(a.id.clone(), a);
+            Ok(())
+        })?;
+        let same = |a: &Account, b: &Account| {
+            a.platform == b.platform && a.owner == b.owner && a.name == b.name && a.url == b.url
+        };
+        if !accounts.is_empty()
+            && accounts
+                .iter()
+                .all(|(_, a)| existing.get(&a.id).is_some_and(|e| same(a, e)))
+        {
+            return Ok(Imported::Already(accounts.len()));
+        }
+        let mut problems = Vec::new();
+        for (n, a) in &accounts {
+            if existing.contains_key(&a.id) {
+                problems.push(
+                    Error::input(t(
+                        &format!("kontot '{}' finns redan", a.id),
+                        &format!("the account '{}' already exists", a.id),
+                    ))
+                    .in_file(file)
+                    .at_line(*n)
+                    .field("id")
+                    .to_string(),
+                );
+            }
+        }
+        if !problems.is_empty() {
+            return Err(import_errors(&problems));
+        }
+        let rows: Vec<Vec<String>> = accounts.iter().map(|(_, a)| a.to_row()).collect();
+        tx.append(&rows)?;
+        Ok(Imported::Added(rows.len()))
+    })
+}
+
+fn import_errors(problems: &[String]) -> Error {
+    Error::Input {
+        file: None,
+        line: None,
+        field: None,
+        message: format!(
+            "{}\n  {}",
+            t(
+                &format!("{} fel; inget importerades:", problems.len()),
+                &format!("{} errors; nothing was imported:", problems.len()),
+            ),
+            problems.join("\n  ")
+        ),
+    }
 }

@@ -6,7 +6,7 @@
 //! `b-YYYY-NNNN`, accounts are slugs, and the rest are codes, counts and times.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, FixedOffset};
@@ -221,14 +221,9 @@ impl BreachLog {
     /// processes never give out the same id. Released when the returned file is dropped.
     pub fn lock(&self) -> Result<File> {
         let path = lock_path(&self.ledger.path);
-        let mut opts = OpenOptions::new();
-        opts.create(true).truncate(false).write(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let f = opts.open(&path).at(&path)?;
+        crate::ledger::files::check_local(&path)?;
+        let f = crate::ledger::files::open_append(&path)
+            .map_err(|e| crate::ledger::files::open_error(&path, e))?;
         f.lock().at(&path)?;
         Ok(f)
     }

@@ -8,16 +8,14 @@
 //! withdrawn; "expired" follows from `valid_until`).
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use serde::Serialize;
 
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, Result};
 use crate::i18n::t;
-use crate::ledger::{AppendReport, Ledger};
+use crate::ledger::{AppendReport, Fields, Ledger, Tx};
 
 pub const COLUMNS: &[&str] = &[
     "consent_id",
@@ -45,6 +43,7 @@ pub const COLUMNS: &[&str] = &[
 const C_ID: usize = 0;
 const C_EVENT: usize = 1;
 const C_SUBJECT: usize = 3;
+const C_EVIDENCE: usize = 13;
 
 pub const ROLES: &[&str] = &["pupil", "child", "staff", "official", "public"];
 pub const PURPOSES: &[&str] = &[
@@ -60,6 +59,9 @@ pub const COLLECTION_METHODS: &[&str] = &["signed_form", "e_signature", "email",
 
 pub const GIVEN: &str = "given";
 pub const WITHDRAWN: &str = "withdrawn";
+/// The marker row of an import batch: `evidence` = `sha256:` + the file's hash,
+/// `notice_version` = the number of consents in the batch.
+pub const IMPORTED: &str = "imported";
 
 /// A consent as entered (`consent add` options, or one row of an import file).
 #[derive(Debug, Clone, Default)]
@@ -251,42 +253,29 @@ impl Register {
 
     /// [`Register::add`] with the recording time given.
     pub fn add_at(&self, consents: &[Valid], now: &str) -> Result<(Vec<String>, AppendReport)> {
-        let now = now.to_string();
-        let mut ids = Vec::with_capacity(consents.len());
-        let mut rows = Vec::with_capacity(consents.len());
-        let seed = id_seed();
-        for (i, c) in consents.iter().enumerate() {
-            let id = new_id(&seed, i, &c.subject);
-            rows.push(vec![
-                id.clone(),
-                GIVEN.to_string(),
-                now.clone(),
-                c.subject.clone(),
-                c.role.clone(),
-                c.birth_year.to_string(),
-                c.given_by.clone(),
-                c.giver.clone(),
-                c.purposes.join(","),
-                c.channels.join(","),
-                c.media.join(","),
-                c.valid_from.to_string(),
-                c.valid_until.to_string(),
-                c.evidence.clone(),
-                c.notice_version.clone(),
-                c.language.clone(),
-                c.collection_method.clone(),
-                c.withdrawal_method.clone(),
-                String::new(),
-                String::new(),
-                now.clone(),
-            ]);
-            ids.push(id);
-        }
-        let report = self.ledger.append(&rows)?;
+        let ids = new_ids(consents);
+        let report = self.add_with_ids(consents, &ids, now)?;
         Ok((ids, report))
     }
 
+    /// Appends consents with ids chosen beforehand (so a receipt can be made first).
+    pub fn add_with_ids(
+        &self,
+        consents: &[Valid],
+        ids: &[String],
+        now: &str,
+    ) -> Result<AppendReport> {
+        let rows: Vec<Vec<String>> = consents
+            .iter()
+            .zip(ids)
+            .map(|(c, id)| given_row(c, id, now))
+            .collect();
+        self.ledger.append(&rows)
+    }
+
     /// Records a withdrawal as a new row. Unknown or already withdrawn ids are input errors.
+    /// The look-up and the append happen under one lock: sixteen simultaneous withdrawals
+    /// of one consent write one row, and fifteen are told it was already withdrawn.
     pub fn withdraw(
         &self,
         id: &str,
@@ -294,60 +283,67 @@ impl Register {
         by: Option<&str>,
         via: &str,
     ) -> Result<Consent> {
-        let Some(mut consent) = self.find(id)? else {
-            return Err(unknown_id(id));
-        };
-        if let Some(w) = &consent.withdrawal {
-            return Err(Error::input(t(
-                &format!(
-                    "samtycket {id} återkallades redan {} (rad {})",
-                    w.withdrawn_at, w.line
-                ),
-                &format!(
-                    "consent {id} was already withdrawn at {} (line {})",
-                    w.withdrawn_at, w.line
-                ),
-            ))
-            .field("CONSENT_ID"));
-        }
-        let by = by.unwrap_or(&consent.giver).to_string();
-        let now = crate::clock::now().to_rfc3339();
-        let mut row = vec![String::new(); COLUMNS.len()];
-        row[C_ID] = id.to_string();
-        row[C_EVENT] = WITHDRAWN.to_string();
-        row[2] = at.to_rfc3339();
-        row[C_SUBJECT] = consent.subject.clone();
-        row[18] = by.clone();
-        row[19] = via.to_string();
-        row[20] = now.clone();
-        self.ledger.append(&[row])?;
-        consent.withdrawal = Some(Withdrawal {
-            withdrawn_at: at.to_rfc3339(),
-            withdrawn_by: by,
-            withdrawn_via: via.to_string(),
-            recorded_at: now,
-            line: 0,
-        });
-        Ok(consent)
+        self.ledger.write(|tx| {
+            let id_b = id.as_bytes();
+            let mut b = Builder::default();
+            let path = self.path().to_path_buf();
+            tx.for_each_fields(|line, f| b.push(line, f, &|r| r.get(C_ID) == id_b, &path))?;
+            let Some(mut consent) = b.finish().pop() else {
+                return Err(unknown_id(id));
+            };
+            if let Some(w) = &consent.withdrawal {
+                return Err(Error::input(t(
+                    &format!(
+                        "samtycket {id} återkallades redan {} (rad {})",
+                        w.withdrawn_at, w.line
+                    ),
+                    &format!(
+                        "consent {id} was already withdrawn at {} (line {})",
+                        w.withdrawn_at, w.line
+                    ),
+                ))
+                .field("CONSENT_ID"));
+            }
+            let by = by.unwrap_or(&consent.giver).to_string();
+            check_input(&[("--by", &by), ("--via", via)])?;
+            let now = crate::clock::now().to_rfc3339();
+            let mut row = vec![String::new(); COLUMNS.len()];
+            row[C_ID] = id.to_string();
+            row[C_EVENT] = WITHDRAWN.to_string();
+            row[2] = at.to_rfc3339();
+            row[C_SUBJECT] = consent.subject.clone();
+            row[18] = by.clone();
+            row[19] = via.to_string();
+            row[20] = now.clone();
+            tx.append(&[row])?;
+            consent.withdrawal = Some(Withdrawal {
+                withdrawn_at: at.to_rfc3339(),
+                withdrawn_by: by,
+                withdrawn_via: via.to_string(),
+                recorded_at: now,
+                line: 0,
+            });
+            Ok(consent)
+        })
     }
 
     pub fn find(&self, id: &str) -> Result<Option<Consent>> {
         let id_b = id.as_bytes();
-        let mut found = self.scan(|r| r.get(C_ID) == Some(id_b))?;
+        let mut found = self.scan(|r| r.get(C_ID) == id_b)?;
         Ok(found.pop())
     }
 
     /// Every consent of one subject.
     pub fn of_subject(&self, subject: &str) -> Result<Vec<Consent>> {
         let s = subject.as_bytes();
-        self.scan(|r| r.get(C_SUBJECT) == Some(s))
+        self.scan(|r| r.get(C_SUBJECT) == s)
     }
 
     /// Every consent of several subjects, by subject.
     pub fn of_subjects(&self, subjects: &[&str]) -> Result<HashMap<String, Vec<Consent>>> {
         let set: HashSet<&[u8]> = subjects.iter().map(|s| s.as_bytes()).collect();
         let mut out: HashMap<String, Vec<Consent>> = HashMap::new();
-        for c in self.scan(|r| r.get(C_SUBJECT).is_some_and(|s| set.contains(s)))? {
+        for c in self.scan(|r| set.contains(r.get(C_SUBJECT)))? {
             out.entry(c.subject.clone()).or_default().push(c);
         }
         Ok(out)
@@ -375,124 +371,156 @@ impl Register {
         })
     }
 
-    /// Streams the register with the csv crate's `ByteRecord` (one record buffer, reused)
-    /// and builds the consents whose rows `keep` selects; withdrawals are joined to them.
-    pub fn scan(&self, keep: impl Fn(&csv::ByteRecord) -> bool) -> Result<Vec<Consent>> {
+    /// Streams the register (verified up to its last signed checkpoint: a broken register
+    /// is refused, never decided on) and builds the consents whose rows `keep` selects;
+    /// withdrawals are joined to them.
+    pub fn scan(&self, keep: impl Fn(&Fields) -> bool) -> Result<Vec<Consent>> {
+        let mut b = Builder::default();
         let path = self.path().to_path_buf();
-        let mut file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io(&path, e)),
-        };
-        file.lock_shared().at(&path)?;
-        // A torn last line (a crash mid-write) is not a row yet: read up to the last newline.
-        let complete = complete_len(&mut file, &path)?;
-        file.seek(SeekFrom::Start(0)).at(&path)?;
-        let reader = std::io::BufReader::with_capacity(1 << 20, file.take(complete));
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 20)
-            .from_reader(reader);
-        let width = COLUMNS.len() + 2;
-        let mut rec = csv::ByteRecord::new();
-        let mut given: Vec<Consent> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut withdrawals: Vec<(String, Withdrawal)> = Vec::new();
-        let mut first = true;
-        loop {
-            let more = rdr
-                .read_byte_record(&mut rec)
-                .map_err(|e| csv_error(&path, &e))?;
-            if !more {
-                break;
+        self.ledger
+            .for_each_fields(|line, f| b.push(line, f, &keep, &path))?;
+        Ok(b.finish())
+    }
+
+    /// The import batches recorded in the register (`event = imported`), by the SHA-256 of
+    /// the file imported: the same file twice is "already imported".
+    pub fn imported(&self, tx: &mut Tx, sha: &str) -> Result<Option<(String, usize)>> {
+        let want = format!("sha256:{sha}");
+        let mut found = None;
+        tx.for_each_fields(|line, f| {
+            if f.get(C_EVENT) == IMPORTED.as_bytes() && f.get(C_EVIDENCE) == want.as_bytes() {
+                found = Some((f.str(2).to_string(), line));
             }
-            let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-            if first {
-                first = false;
-                let header: Vec<&[u8]> = rec.iter().collect();
-                let want = self.ledger.header_names();
-                let bom_free = header
-                    .first()
-                    .map(|h| crate::ledger::strip_bom(h))
-                    .unwrap_or_default();
-                if header.len() != want.len()
-                    || bom_free != want[0].as_bytes()
-                    || header[1..]
-                        .iter()
-                        .zip(&want[1..])
-                        .any(|(a, b)| *a != b.as_bytes())
-                {
-                    return Err(Error::input(t(
-                        &format!("rubrikraden stämmer inte; väntade: {}", want.join(",")),
-                        &format!(
-                            "the header row does not match; expected: {}",
-                            want.join(",")
-                        ),
-                    ))
-                    .in_file(&path)
-                    .at_line(1));
-                }
-                continue;
-            }
-            if rec.len() == 1 && rec.get(0) == Some(b"") {
-                continue;
-            }
-            if rec.len() != width {
-                return Err(Error::input(t(
-                    &format!("raden har {} fält, {} väntades", rec.len(), width),
-                    &format!("the row has {} fields, {} expected", rec.len(), width),
-                ))
-                .in_file(&path)
-                .at_line(line));
-            }
-            if !keep(&rec) {
-                continue;
-            }
-            let f = |i: usize| String::from_utf8_lossy(&rec[i]).into_owned();
-            match &rec[C_EVENT] {
-                b"given" => {
-                    let c = parse_given(&rec, line).map_err(|e| e.in_file(&path).at_line(line))?;
-                    index.insert(c.consent_id.clone(), given.len());
-                    given.push(c);
-                }
-                b"withdrawn" => withdrawals.push((
-                    f(C_ID),
-                    Withdrawal {
-                        withdrawn_at: f(2),
-                        withdrawn_by: f(18),
-                        withdrawn_via: f(19),
-                        recorded_at: f(20),
-                        line,
-                    },
-                )),
-                other => {
-                    return Err(Error::input(format!(
-                        "event '{}' (given | withdrawn)",
-                        String::from_utf8_lossy(other)
-                    ))
-                    .in_file(&path)
-                    .at_line(line)
-                    .field("event"))
-                }
-            }
-        }
-        for (id, w) in withdrawals {
-            if let Some(&i) = index.get(&id) {
-                if given[i].withdrawal.is_none() {
-                    given[i].withdrawal = Some(w);
-                }
-            }
-        }
-        Ok(given)
+            Ok(())
+        })?;
+        Ok(found)
     }
 }
 
-fn parse_given(rec: &csv::ByteRecord, _line: usize) -> Result<Consent> {
+/// The row of an import batch's marker (appended with the batch, under its journal).
+pub fn import_marker(sha: &str, rows: usize, now: &str) -> Vec<String> {
+    let mut row = vec![String::new(); COLUMNS.len()];
+    row[C_ID] = format!("import-{}", &sha[..16.min(sha.len())]);
+    row[C_EVENT] = IMPORTED.to_string();
+    row[2] = now.to_string();
+    row[C_EVIDENCE] = format!("sha256:{sha}");
+    row[14] = rows.to_string();
+    row[20] = now.to_string();
+    row
+}
+
+/// New ids for a batch of consents.
+pub fn new_ids(consents: &[Valid]) -> Vec<String> {
+    let seed = id_seed();
+    consents
+        .iter()
+        .enumerate()
+        .map(|(i, c)| new_id(&seed, i, &c.subject))
+        .collect()
+}
+
+/// The register row of a given consent.
+pub fn given_row(c: &Valid, id: &str, now: &str) -> Vec<String> {
+    vec![
+        id.to_string(),
+        GIVEN.to_string(),
+        now.to_string(),
+        c.subject.clone(),
+        c.role.clone(),
+        c.birth_year.to_string(),
+        c.given_by.clone(),
+        c.giver.clone(),
+        c.purposes.join(","),
+        c.channels.join(","),
+        c.media.join(","),
+        c.valid_from.to_string(),
+        c.valid_until.to_string(),
+        c.evidence.clone(),
+        c.notice_version.clone(),
+        c.language.clone(),
+        c.collection_method.clone(),
+        c.withdrawal_method.clone(),
+        String::new(),
+        String::new(),
+        now.to_string(),
+    ]
+}
+
+/// Options checked at input against the register's limits (length, line breaks).
+fn check_input(fields: &[(&str, &str)]) -> Result<()> {
+    for (name, v) in fields {
+        crate::ledger::check_field(v).map_err(|e| e.field(name))?;
+    }
+    Ok(())
+}
+
+/// Builds consents from register rows: given rows, withdrawals joined to them.
+#[derive(Default)]
+struct Builder {
+    given: Vec<Consent>,
+    index: HashMap<String, usize>,
+    withdrawals: Vec<(String, Withdrawal)>,
+}
+
+impl Builder {
+    fn push(
+        &mut self,
+        line: usize,
+        rec: &Fields,
+        keep: &dyn Fn(&Fields) -> bool,
+        path: &Path,
+    ) -> Result<()> {
+        if !keep(rec) {
+            return Ok(());
+        }
+        let f = |i: usize| rec.str(i).to_string();
+        match rec.get(C_EVENT) {
+            b"given" => {
+                let c = parse_given(rec, line).map_err(|e| e.in_file(path).at_line(line))?;
+                self.index.insert(c.consent_id.clone(), self.given.len());
+                self.given.push(c);
+            }
+            b"withdrawn" => self.withdrawals.push((
+                f(C_ID),
+                Withdrawal {
+                    withdrawn_at: f(2),
+                    withdrawn_by: f(18),
+                    withdrawn_via: f(19),
+                    recorded_at: f(20),
+                    line,
+                },
+            )),
+            b"imported" => {}
+            other => {
+                return Err(Error::input(format!(
+                    "event '{}' (given | withdrawn | imported)",
+                    String::from_utf8_lossy(other)
+                ))
+                .in_file(path)
+                .at_line(line)
+                .field("event"))
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Vec<Consent> {
+        for (id, w) in std::mem::take(&mut self.withdrawals) {
+            if let Some(&i) = self.index.get(&id) {
+                if self.given[i].withdrawal.is_none() {
+                    self.given[i].withdrawal = Some(w);
+                }
+            }
+        }
+        self.given
+    }
+}
+
+fn parse_given(rec: &Fields, line: usize) -> Result<Consent> {
     let s = |i: usize| -> Result<String> {
-        std::str::from_utf8(&rec[i])
+        std::str::from_utf8(rec.get(i))
             .map(|s| s.to_string())
-            .map_err(|_| Error::input("not UTF-8").field(COLUMNS[i]))
+            .map_err(|_| Error::input(t("inte UTF-8", "not UTF-8")).field(COLUMNS[i]))
     };
     let list = |i: usize| -> Result<Vec<String>> {
         Ok(s(i)?
@@ -503,8 +531,13 @@ fn parse_given(rec: &csv::ByteRecord, _line: usize) -> Result<Consent> {
     };
     let date = |i: usize| -> Result<NaiveDate> {
         let v = s(i)?;
-        NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-            .map_err(|_| Error::input(format!("'{v}' is not a date")).field(COLUMNS[i]))
+        NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| {
+            Error::input(t(
+                &format!("'{v}' är inget datum"),
+                &format!("'{v}' is not a date"),
+            ))
+            .field(COLUMNS[i])
+        })
     };
     Ok(Consent {
         consent_id: s(0)?,
@@ -513,7 +546,7 @@ fn parse_given(rec: &csv::ByteRecord, _line: usize) -> Result<Consent> {
         role: s(4)?,
         birth_year: s(5)?
             .parse()
-            .map_err(|_| Error::input("not a year").field("birth_year"))?,
+            .map_err(|_| Error::input(t("inget årtal", "not a year")).field("birth_year"))?,
         given_by: s(6)?,
         giver: s(7)?,
         purposes: list(8)?,
@@ -526,37 +559,9 @@ fn parse_given(rec: &csv::ByteRecord, _line: usize) -> Result<Consent> {
         language: s(15)?,
         collection_method: s(16)?,
         withdrawal_method: s(17)?,
-        line: rec.position().map(|p| p.line() as usize).unwrap_or(0),
+        line,
         withdrawal: None,
     })
-}
-
-fn csv_error(path: &Path, e: &csv::Error) -> Error {
-    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-    Error::input(format!(
-        "{} ({e})",
-        t("raden är inte giltig CSV", "the row is not valid CSV")
-    ))
-    .in_file(path)
-    .at_line(line)
-}
-
-/// Length of the file up to and including its last newline.
-fn complete_len(f: &mut File, path: &Path) -> Result<u64> {
-    let len = f.seek(SeekFrom::End(0)).at(path)?;
-    let mut pos = len;
-    let mut buf = vec![0u8; 64 * 1024];
-    while pos > 0 {
-        let start = pos.saturating_sub(buf.len() as u64);
-        let n = (pos - start) as usize;
-        f.seek(SeekFrom::Start(start)).at(path)?;
-        f.read_exact(&mut buf[..n]).at(path)?;
-        if let Some(p) = memchr::memrchr(b'\n', &buf[..n]) {
-            return Ok(start + p as u64 + 1);
-        }
-        pos = start;
-    }
-    Ok(0)
 }
 
 pub fn unknown_id(id: &str) -> Error {
@@ -663,14 +668,8 @@ pub fn validate(
     ] {
         if !need(v) {
             bad(field, t("värdet saknas", "the value is missing"));
-        } else if crate::ledger::check_field(v).is_err() {
-            bad(
-                field,
-                t(
-                    "värdet får inte innehålla radbrytningar eller styrtecken",
-                    "the value may not contain line breaks or control characters",
-                ),
-            );
+        } else if let Err(e) = crate::ledger::check_field(v) {
+            bad(field, e.to_string());
         }
     }
     let one_of = |v: &str, allowed: &[&str]| allowed.contains(&v.trim());
@@ -795,14 +794,8 @@ pub fn validate(
         ("notice_version", &input.notice_version),
         ("withdrawal_method", &input.withdrawal_method),
     ] {
-        if crate::ledger::check_field(v).is_err() {
-            bad(
-                field,
-                t(
-                    "värdet får inte innehålla radbrytningar eller styrtecken",
-                    "the value may not contain line breaks or control characters",
-                ),
-            );
+        if let Err(e) = crate::ledger::check_field(v) {
+            bad(field, e.to_string());
         }
     }
     if !problems.is_empty() {
@@ -845,39 +838,13 @@ fn not_allowed(v: &str, allowed: &[&str]) -> String {
     )
 }
 
-/// The account ids in `accounts.csv` (the channels a consent may name).
+/// The account ids in `accounts.csv` (the channels a consent may name), read verified.
 pub fn known_channels(accounts_csv: &Path) -> Result<HashSet<String>> {
     let mut out = HashSet::new();
-    let mut rdr = match csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(accounts_csv)
-    {
-        Ok(r) => r,
-        Err(e) => {
-            if let csv::ErrorKind::Io(io) = e.kind() {
-                if io.kind() == std::io::ErrorKind::NotFound {
-                    return Ok(out);
-                }
-            }
-            return Err(Error::input(e.to_string()).in_file(accounts_csv));
-        }
-    };
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::input(e.to_string()).in_file(accounts_csv))?
-        .clone();
-    let Some(col) = headers
-        .iter()
-        .position(|h| crate::ledger::strip_bom(h.as_bytes()) == b"id")
-    else {
-        return Ok(out);
-    };
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::input(e.to_string()).in_file(accounts_csv))?;
-        if let Some(id) = rec.get(col) {
-            out.insert(id.to_string());
-        }
-    }
+    crate::registers::accounts::ledger(accounts_csv).for_each_fields(|_, f| {
+        out.insert(f.str(0).to_string());
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -282,6 +282,14 @@ impl Signer {
     pub(crate) fn prehash_key(&self) -> &p256::ecdsa::SigningKey {
         &self.prehash
     }
+    /// ECDSA P-256 SHA-256 signature (ASN.1 DER) over `msg` (the registers' checkpoints).
+    pub(crate) fn sign(&self, msg: &[u8]) -> std::result::Result<Vec<u8>, String> {
+        let digest: [u8; 32] = ring::digest::digest(&ring::digest::SHA256, msg)
+            .as_ref()
+            .try_into()
+            .expect("SHA-256 is 32 bytes");
+        super::DigestSigner::sign_digest(self, &digest)
+    }
 }
 
 /// Each certificate must be issued by the next one.
@@ -425,7 +433,7 @@ pub fn free_pair(dir: &Path, base: &str) -> (PathBuf, PathBuf) {
 
 /// New ECDSA P-256 key (ring, PKCS#8) and a self-signed certificate: CN = name,
 /// title = role, O = org, C = SE; key usage digitalSignature + nonRepudiation; valid from
-/// `now` for 5 years. Writes `DIR/NAME-SLUG.key` (0600, never overwriting) and `.crt`.
+/// `now` for 5 years. Writes `DIR/key[-N].key` (0600, never overwriting) and `.crt`.
 pub fn new_key(
     dir: &Path,
     name: &str,
@@ -435,7 +443,9 @@ pub fn new_key(
 ) -> Result<(PathBuf, PathBuf)> {
     let (key_pem, cert_pem) = make_key_and_cert(name, role, org, now)?;
     create_private_dir(dir)?;
-    let (key_path, cert_path) = free_pair(dir, &slug(name));
+    // Named by sequence (`key`, `key-2`, …), never after the person: a file name is
+    // not a place for personal data (the name is in the certificate).
+    let (key_path, cert_path) = free_pair(dir, "key");
     write_private_new(&key_path, key_pem.as_bytes())?;
     write_private_new(&cert_path, cert_pem.as_bytes())?;
     Ok((key_path, cert_path))

@@ -4,13 +4,33 @@
 use super::*;
 use crate::questionnaire::Questionnaire;
 
-fn run(extra: &str) -> Assessment {
+fn answers(extra: &str) -> Answers {
     let q = Questionnaire::load("account").unwrap();
     let v = q
         .validate(extra, std::path::Path::new("t.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let a: Answers = serde_json::from_value(v).unwrap();
-    assess("acc", &a)
+    serde_json::from_value(v).unwrap()
+}
+
+fn run(extra: &str) -> Assessment {
+    assess("acc", &answers(extra))
+}
+
+/// An organisation with its lists, DPO, retention rule and two administrators.
+fn org() -> Context {
+    Context {
+        organisation: "Nyköpings kommun".into(),
+        committees: vec!["Kommunstyrelsen".into(), "Socialnämnden".into()],
+        companies: vec!["Nyköpings Hamn AB".into()],
+        dpo: "Dataskyddsombudet, dso@nykoping.example".into(),
+        retention: Some("Gallras efter två år enligt dokumenthanteringsplanen.".into()),
+        admins: Some(2),
+        purpose: "Information om kommunens verksamhet".into(),
+    }
+}
+
+fn run_in(extra: &str, cx: &Context) -> Assessment {
+    assess_in("acc", &answers(extra), cx)
 }
 
 fn base(platform: &str) -> String {
@@ -120,8 +140,31 @@ fn paid_targeting_is_joint_on_any_platform() {
 
 #[test]
 fn neither_insights_nor_targeting_is_not_joint() {
-    let a = run(&(base("facebook_page") + "[features]\ninsights = false\n"));
+    let a = run(&(base("youtube") + "[features]\ninsights = false\n"));
     assert!(!a.joint_with_platform);
+}
+
+#[test]
+fn a4_page_insights_joint_control_whatever_insights_says() {
+    for (p, unsettled) in [
+        ("facebook_page", false),
+        ("linkedin_page", false),
+        ("instagram", true),
+        ("tiktok", true),
+    ] {
+        let a = run(&(base(p) + "[features]\ninsights = false\n"));
+        assert!(a.joint_with_platform, "{p}");
+        let f = finding(&a, "JOINT-PLATFORM-ARRANGEMENT");
+        assert_eq!(f.unsettled, unsettled, "{p}");
+        assert!(
+            f.text.contains("även om ni inte använder statistiken"),
+            "{}",
+            f.text
+        );
+        assert!(f.because.contains(&"features.insights".to_string()));
+    }
+    // X without insights: no joint control from running the account.
+    assert!(!run(&(base("x") + "[features]\ninsights = false\n")).joint_with_platform);
 }
 
 #[test]
@@ -208,6 +251,8 @@ fn tool_on_own_purposes_is_misclassified_controller() {
     assert!(!a.tools[0].dpa_required);
     assert_eq!(a.tools[0].outcomes, vec!["ROLE-MISCLASSIFIED"]);
     assert!(should(&a, "ROLE-MISCLASSIFIED"));
+    let a = run(&(base("x") + "\n[[tools]]\nname = \"M\"\npurpose = \"monitoring\"\non_our_instructions = false\ncountry = \"SE\"\n"));
+    assert_eq!(a.tools[0].outcomes, vec!["TOOL-INDEPENDENT"]);
 }
 
 #[test]
@@ -327,4 +372,256 @@ fn every_finding_cites_a_source_and_a_reason() {
 fn same_answers_same_result() {
     let t = base("linkedin_page") + "[data]\nsensitive_expected = true\n";
     assert_eq!(run(&t), run(&t));
+}
+
+#[test]
+fn a6_company_is_its_own_legal_person() {
+    let t = "[account]\nplatform = \"facebook_page\"\nowner_unit = \"Nyköpings Hamn AB\"\n";
+    let a = run_in(t, &org());
+    assert_eq!(a.owner_kind, Some(OwnerKind::Company));
+    let f = finding(&a, "CTRL-SINGLE");
+    assert!(f.text.contains("egen juridisk person"), "{}", f.text);
+    assert!(!f.text.contains("egen myndighet"));
+    let a = run_in(&base("facebook_page"), &org());
+    assert_eq!(a.owner_kind, Some(OwnerKind::Committee));
+    assert!(finding(&a, "CTRL-SINGLE").text.contains("egen myndighet"));
+}
+
+#[test]
+fn a6_unlisted_owner_is_refused_with_the_closest_names() {
+    let cx = org();
+    assert_eq!(cx.check_owner("Kommunstyrelsen"), Ok(()));
+    assert_eq!(cx.check_owner(""), Ok(()));
+    assert_eq!(
+        cx.check_owner("Kommunstyrelse"),
+        Err(vec!["Kommunstyrelsen".to_string()])
+    );
+    assert_eq!(
+        cx.check_owner("Socialnamnden"),
+        Err(vec!["Socialnämnden".to_string()])
+    );
+    // An empty list accepts any name (a workspace that has not listed them yet).
+    assert_eq!(
+        Context::default().check_owner("Vilken nämnd som helst"),
+        Ok(())
+    );
+}
+
+#[test]
+fn a5_fewer_than_two_admins_and_unknown_admins() {
+    let mut cx = org();
+    cx.admins = Some(1);
+    let a = run_in(&base("facebook_page"), &cx);
+    assert!(has(&a, "ADMINS-TOO-FEW") && should(&a, "ADMINS-TOO-FEW"));
+    assert!(finding(&a, "ADMINS-TOO-FEW")
+        .sources
+        .contains(&"GDPR art. 32(1)(b)".to_string()));
+    cx.admins = None;
+    let a = run_in(&base("facebook_page"), &cx);
+    assert!(has(&a, "ADMINS-UNKNOWN") && !has(&a, "ADMINS-TOO-FEW"));
+    cx.admins = Some(2);
+    let a = run_in(&base("facebook_page"), &cx);
+    assert!(!has(&a, "ADMINS-UNKNOWN") && !has(&a, "ADMINS-TOO-FEW"));
+}
+
+#[test]
+fn a7_task_basis_unstated_or_quoted() {
+    let a = run_in(&base("facebook_page"), &org());
+    assert!(has(&a, "PUBLIC-TASK-UNSTATED") && should(&a, "PUBLIC-TASK-UNSTATED"));
+    assert!(finding(&a, "PUBLIC-TASK-UNSTATED")
+        .sources
+        .contains(&"GDPR art. 6(3)".to_string()));
+    let a = run_in(
+        &(base("facebook_page") + "task_basis = \"Kommunstyrelsens reglemente 3 §\"\n"),
+        &org(),
+    );
+    assert!(!has(&a, "PUBLIC-TASK-UNSTATED"));
+    assert!(a
+        .processing_record
+        .purposes
+        .iter()
+        .any(|p| p.contains("Kommunstyrelsens reglemente 3 §")));
+    assert!(a.notice.sv.contains("Kommunstyrelsens reglemente 3 §"));
+}
+
+fn tool_in(country: &str, mechanism: &str) -> String {
+    tool(&format!(
+        "dpa = true\ncountry = \"{country}\"\ntransfer_mechanism = \"{mechanism}\"\n"
+    ))
+}
+
+#[test]
+fn a1_adequate_country_needs_no_mechanism_and_the_record_names_the_decision() {
+    for (c, decision) in [
+        ("CH", "2000/518/EC"),
+        ("JP", "(EU) 2019/419"),
+        ("GB", "(EU) 2021/1772"),
+    ] {
+        for m in ["none_needed", "none", "scc"] {
+            let a = run(&(base("x") + &tool_in(c, m)));
+            assert_eq!(
+                a.tools[0].outcomes,
+                vec!["DPA-OK", "TRANSFER-ADEQUACY"],
+                "{c} {m}"
+            );
+            assert!(!must(&a, "TRANSFER-NO-MECHANISM"));
+            let f = finding(&a, "TRANSFER-ADEQUACY");
+            assert!(f.text.contains(decision), "{}", f.text);
+            assert!(f.sources.iter().any(|s| s.contains(decision)));
+            assert!(f.sources.contains(&"GDPR art. 45(1)".to_string()));
+            let used = a.adequacy.as_ref().unwrap();
+            assert_eq!(used.list_version, "2026.12");
+            assert_eq!(used.decisions[0].decision, decision);
+        }
+    }
+    // Canada: only organisations under PIPEDA; the finding says so.
+    let a = run(&(base("x") + &tool_in("CA", "none_needed")));
+    assert!(finding(&a, "TRANSFER-ADEQUACY").text.contains("PIPEDA"));
+    // No adequacy relied on: no list named.
+    assert!(run(&(base("x") + &tool_in("SE", "none")))
+        .adequacy
+        .is_none());
+}
+
+#[test]
+fn a2_dpf_only_for_us_organisations() {
+    let a = run(&(base("x") + &tool_in("IN", "dpf")));
+    assert!(a.tools[0]
+        .outcomes
+        .contains(&"TRANSFER-DPF-WRONG-COUNTRY".to_string()));
+    assert!(must(&a, "TRANSFER-DPF-WRONG-COUNTRY"));
+    assert!(!has(&a, "TRANSFER-DPF"));
+    let a = run(&(base("x") + &tool_in("US", "dpf")));
+    assert!(!has(&a, "TRANSFER-DPF-WRONG-COUNTRY"));
+    assert!(finding(&a, "TRANSFER-DPF").text.contains("DPF-listan"));
+    // The US is never adequate without the DPF.
+    let a = run(&(base("x") + &tool_in("US", "none_needed")));
+    assert!(has(&a, "TRANSFER-NO-MECHANISM") && !has(&a, "TRANSFER-ADEQUACY"));
+}
+
+#[test]
+fn a3_exposure_for_third_countries_and_unknown_providers() {
+    // An adequate parent counts as EEA.
+    let a = run(&(base("facebook_page")
+        + "[data]\nconfidential_expected = true\n[provider]\nparent_country = \"CH\"\n"));
+    assert_eq!(a.exposure, "low");
+    assert!(!has(&a, "THIRD-COUNTRY-LAW"));
+    // A non-US, non-CN third country without adequacy: exposure and THIRD-COUNTRY-LAW.
+    let a = run(&(base("facebook_page")
+        + "[data]\nconfidential_expected = true\n[provider]\nparent_country = \"IN\"\n"));
+    assert_eq!(a.exposure, "high");
+    assert!(finding(&a, "THIRD-COUNTRY-LAW").unsettled);
+    // A blog nobody said who runs: PROVIDER-UNKNOWN, exposure as for a third country, never "EEA".
+    let a = run(&(base("blog") + "[features]\ndirect_messages = true\n"));
+    assert!(has(&a, "PROVIDER-UNKNOWN") && must(&a, "PROVIDER-UNKNOWN"));
+    assert_eq!(a.exposure, "medium");
+    let low = run(&(base("other") + "[features]\ndirect_messages = false\n"));
+    assert_eq!(low.exposure, "low");
+    assert!(
+        !finding(&low, "EXPOSURE").text.contains("EES"),
+        "{}",
+        finding(&low, "EXPOSURE").text
+    );
+    // TikTok cites the DPC's 2025 decision.
+    let a = run(&base("tiktok"));
+    assert!(finding(&a, "TRANSFER-CHINA-SCC")
+        .sources
+        .iter()
+        .any(|s| s.contains("2 maj 2025")));
+    // A processor tool storing messages in the US: the technical-storage rule is named.
+    let a = run(&(base("blog")
+        + "[features]\ndirect_messages = false\n[data]\nsensitive_expected = true\n"
+        + &tool(
+            "dpa = true\ncountry = \"US\"\ntransfer_mechanism = \"dpf\"\nstores_messages = true\n",
+        )));
+    let f = finding(&a, "OSL-ROJANDE-RISK");
+    assert!(f.unsettled && f.sources.contains(&"prop. 2022/23:97".to_string()));
+}
+
+#[test]
+fn a3_country_codes_are_iso_with_a_suggestion() {
+    let a = answers(&(base("blog") + "[provider]\nparent_country = \"Kanada\"\n"));
+    let e = a.check_countries().unwrap_err();
+    assert_eq!(e.key, "provider.parent_country");
+    assert_eq!(e.suggestions, vec!["CA"]);
+    let a = answers(&(base("x") + &tool_in("Tyskland", "none")));
+    assert_eq!(a.check_countries().unwrap_err().key, "tools[0].country");
+    assert!(answers(&(base("x") + &tool_in("de", "none")))
+        .check_countries()
+        .is_ok());
+}
+
+#[test]
+fn a8_dpia_screening() {
+    // Children and sensitive data through messages: two criteria → required.
+    let a = run(&(base("instagram")
+        + "[features]\naudience_children = true\n[data]\nsensitive_expected = true\n"));
+    assert_eq!(a.dpia, "required");
+    assert!(has(&a, "DPIA-REQUIRED") && must(&a, "DPIA-REQUIRED"));
+    let names: Vec<&str> = a
+        .dpia_criteria
+        .iter()
+        .map(|c| c.criterion.as_str())
+        .collect();
+    assert!(
+        names.contains(&"vulnerable_data_subjects") && names.contains(&"sensitive_data_collected")
+    );
+    assert!(a.dpia_criteria[0]
+        .because
+        .contains(&"features.audience_children".to_string()));
+    assert!(finding(&a, "DPIA-REQUIRED")
+        .sources
+        .contains(&"GDPR art. 35(1)".to_string()));
+    // One criterion → consider.
+    let a =
+        run(&(base("facebook_page")
+            + "[features]\npaid_targeting = true\ndirect_messages = false\n"));
+    assert_eq!(a.dpia, "consider");
+    assert!(has(&a, "DPIA-CONSIDER") && should(&a, "DPIA-CONSIDER"));
+    // Sensitive data expected but no channel that collects it: not a criterion.
+    let a = run(&(base("facebook_page")
+        + "[features]\ncomments = false\ndirect_messages = false\n[data]\nsensitive_expected = true\n"));
+    assert_eq!(a.dpia, "not_indicated");
+    assert!(a.dpia_criteria.is_empty());
+}
+
+#[test]
+fn a9_processing_record_and_notice() {
+    let a = run_in(&(base("facebook_page") + &tool_in("US", "dpf")), &org());
+    let r = &a.processing_record;
+    assert!(r.controller.contains("Kommunstyrelsen") && r.controller.contains("Nyköpings kommun"));
+    assert!(r.dpo.contains("dso@nykoping.example"));
+    assert_eq!(
+        r.retention.as_deref(),
+        Some("Gallras efter två år enligt dokumenthanteringsplanen.")
+    );
+    assert!(r
+        .transfers
+        .iter()
+        .any(|t| t.recipient == "T" && t.country == "US"));
+    assert!(r.recipients.iter().any(|x| x.contains("Facebook")));
+    assert!(!has(&a, "RETENTION-UNSTATED"));
+    for text in [&a.notice.sv, &a.notice.en] {
+        assert!(
+            text.contains("Kommunstyrelsen") && text.contains("IMY") && text.contains("1998:112")
+        );
+        assert!(text.contains("Meta Page Insights Controller Addendum"));
+    }
+    assert!(a.notice.sv.contains("allmän handling"));
+    assert!(a.notice.en.contains("official document"));
+    // No retention rule: RETENTION-UNSTATED.
+    let mut cx = org();
+    cx.retention = None;
+    let a = run_in(&base("facebook_page"), &cx);
+    assert!(has(&a, "RETENTION-UNSTATED") && should(&a, "RETENTION-UNSTATED"));
+    assert!(a.processing_record.retention.is_none());
+    let txt = notice_text(
+        &answers(&base("facebook_page")),
+        &org(),
+        Some("Kommunstyrelsen"),
+        &a.platform,
+        Lang::En,
+        NoticeFormat::Text,
+    );
+    assert!(!txt.contains("##") && txt.contains("How we process your personal data"));
 }

@@ -25,7 +25,9 @@ fn base() -> Answers {
         published_at: Some(dt("2026-11-20T08:00:00+01:00")),
         aware_at: dt("2026-11-20T09:30:00+01:00"),
         removed_at: Some(dt("2026-11-20T09:45:00+01:00")),
+        removed_by: None,
         archived_before_removal: Some(true),
+        key_safe: None,
         assessed_at: dt("2026-11-20T10:00:00+01:00"),
     }
 }
@@ -551,19 +553,131 @@ fn json_has_the_contract_shape() {
 
 // --- Checks ---
 
+fn now() -> DateTime<FixedOffset> {
+    dt("2026-11-21T12:00:00+01:00")
+}
+
+#[test]
+fn c1_instants_in_order_and_not_in_the_future() {
+    let mut a = base();
+    a.assessed_at = dt("2026-11-20T09:00:00+01:00");
+    let e = a.check(now()).unwrap_err();
+    assert_eq!(e.field, "assessed_at");
+    assert!(
+        e.message.contains("aware_at"),
+        "both keys named: {}",
+        e.message
+    );
+    let mut a = base();
+    a.removed_at = Some(dt("2026-11-20T07:00:00+01:00"));
+    let e = a.check(now()).unwrap_err();
+    assert!(e.message.contains("removed_at") && e.message.contains("published_at"));
+    let mut a = base();
+    a.assessed_at = dt("2026-11-22T10:00:00+01:00");
+    assert_eq!(a.check(now()).unwrap_err().field, "assessed_at");
+    assert!(base().check(now()).is_ok());
+}
+
+#[test]
+fn c2_awareness_at_removal_by_own_staff() {
+    let mut a = base();
+    a.removed_at = Some(dt("2026-11-19T10:00:00+01:00"));
+    a.published_at = Some(dt("2026-11-19T08:00:00+01:00"));
+    a.categories = vec![Category::Financial];
+    let e = evaluate(&a);
+    assert!(codes(&e).contains(&"AWARENESS-AT-REMOVAL"));
+    assert_eq!(e.deadline_72h, "2026-11-22T10:00:00+01:00");
+    assert!(finding(&e, "AWARENESS-AT-REMOVAL")
+        .sources
+        .contains(&"EDPB 9/2022".to_string()));
+    // Removed by the platform: awareness stays.
+    a.removed_by = Some(RemovedBy::Platform);
+    let e = evaluate(&a);
+    assert!(!codes(&e).contains(&"AWARENESS-AT-REMOVAL"));
+    assert_eq!(e.deadline_72h, "2026-11-23T09:30:00+01:00");
+}
+
+#[test]
+fn c3_volume_or_malice_beyond_a_low_score() {
+    let mut a = base();
+    a.subjects = 150;
+    let e = evaluate(&a);
+    assert_eq!(e.severity.as_ref().unwrap().level, Level::Low);
+    let f = finding(&e, "VOLUME-OR-MALICE-REVIEW");
+    assert!(f.unsettled && e.dpo_decision_required);
+    assert!(f.because.contains(&"subjects".to_string()));
+    assert_eq!(
+        e.severity.as_ref().unwrap().level,
+        Level::Low,
+        "the level is not changed"
+    );
+    let mut a = base();
+    a.malicious = true;
+    a.exposure = Exposure::RestrictedGroup;
+    a.identifiability = Identifiability::Negligible;
+    let e = evaluate(&a);
+    assert!(codes(&e).contains(&"VOLUME-OR-MALICE-REVIEW"));
+    assert!(!codes(&evaluate(&base())).contains(&"VOLUME-OR-MALICE-REVIEW"));
+}
+
+#[test]
+fn c4_a_compromised_key_voids_the_34_3_a_exception() {
+    let mut a = base();
+    a.categories = vec![Category::Sensitive];
+    a.unintelligible = true;
+    a.key_safe = Some(true);
+    assert!(codes(&evaluate(&a)).contains(&"BREACH-34(3)-EXCEPTION"));
+    a.key_safe = Some(false);
+    let e = evaluate(&a);
+    assert!(!codes(&e).contains(&"BREACH-34(3)-EXCEPTION"));
+    assert!(e.notify_subjects);
+}
+
+#[test]
+fn c5_content_still_online() {
+    let mut a = base();
+    a.removed_at = None;
+    let e = evaluate(&a);
+    assert!(codes(&e).contains(&"CONTENT-STILL-ONLINE"));
+    assert!(e
+        .actions
+        .iter()
+        .any(|x| x.code == "CONTENT-STILL-ONLINE" && x.level == crate::finding::Level::Must));
+    assert!(!codes(&evaluate(&base())).contains(&"CONTENT-STILL-ONLINE"));
+}
+
+#[test]
+fn c6_the_controller_decides_the_dpo_advises() {
+    crate::i18n::set(crate::i18n::Lang::Sv);
+    let mut a = base();
+    a.what = What::OwnPostDeliberate;
+    let e = evaluate(&a);
+    let all: String = e
+        .findings
+        .iter()
+        .map(|f| f.text.clone())
+        .chain(e.actions.iter().map(|x| x.text.clone()))
+        .collect();
+    assert!(
+        !all.contains("Dataskyddsombudet fattar") && !all.contains("dataskyddsombudet besluta")
+    );
+    assert!(all.contains("personuppgiftsansvarige"));
+    assert!(codes(&e).contains(&"DPO-DECISION-UNSETTLED"));
+}
+
 #[test]
 fn times_out_of_order_name_the_field() {
     let mut a = base();
     a.aware_at = dt("2026-11-20T07:59:00+01:00");
-    assert_eq!(a.check().unwrap_err().field, "aware_at");
+    assert_eq!(a.check(now()).unwrap_err().field, "aware_at");
     let mut a = base();
     a.removed_at = Some(dt("2026-11-20T07:00:00+01:00"));
-    assert_eq!(a.check().unwrap_err().field, "removed_at");
+    assert_eq!(a.check(now()).unwrap_err().field, "removed_at");
     // Offsets are compared as instants: 08:30+02:00 is 07:30+01:00, before publication.
     let mut a = base();
     a.aware_at = dt("2026-11-20T08:30:00+02:00");
-    assert!(a.check().is_err());
-    assert!(base().check().is_ok());
+    assert!(a.check(now()).is_err());
+    assert!(base().check(now()).is_ok());
 }
 
 #[test]

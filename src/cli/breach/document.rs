@@ -60,8 +60,8 @@ pub fn data(
         Breach::Yes => t("Ja", "Yes"),
         Breach::No => t("Nej (modereringsincident)", "No (moderation incident)"),
         Breach::Unsettled => t(
-            "Oklart – dataskyddsombudet beslutar",
-            "Unsettled – the data protection officer decides",
+            "Oklart – den personuppgiftsansvarige beslutar efter dataskyddsombudets råd",
+            "Unsettled – the controller decides after the DPO's advice",
         ),
     };
     let severity_summary = if e.severity.is_some() {
@@ -85,8 +85,8 @@ pub fn data(
         )
     } else if e.dpo_decision_required {
         t(
-            &format!("Dataskyddsombudet beslutar (frist om incident: {deadline})"),
-            &format!("The data protection officer decides (deadline if a breach: {deadline})"),
+            &format!("Den personuppgiftsansvarige beslutar efter dataskyddsombudets råd (frist om incident: {deadline})"),
+            &format!("The controller decides after the DPO's advice (deadline if a breach: {deadline})"),
         )
     } else {
         t("Nej", "No")
@@ -164,8 +164,8 @@ pub fn data(
     ];
     let severity_note = match e.breach {
         Breach::No => t(
-            "Ingen incident: poängen visas som underlag om dataskyddsombudet bedömer annorlunda.",
-            "No breach: the score is shown for reference in case the data protection officer judges otherwise.",
+            "Ingen incident: poängen visas som underlag om den personuppgiftsansvarige bedömer annorlunda.",
+            "No breach: the score is shown for reference in case the controller judges otherwise.",
         ),
         Breach::Unsettled => t(
             "Beräknad som om det vore en incident.",
@@ -210,8 +210,8 @@ pub fn data(
     ));
     if e.dpo_decision_required {
         notification.push(t(
-            "Rättsläget är oklart: dataskyddsombudet ska fatta och dokumentera beslutet om anmälan.",
-            "The law is unsettled: the data protection officer must make and document the decision on notification.",
+            "Rättsläget är oklart: den personuppgiftsansvarige (nämnden, eller den den delegerat till) fattar och dokumenterar beslutet om anmälan efter dataskyddsombudets råd.",
+            "The law is unsettled: the controller (the committee, or whom it delegated) makes and documents the decision on notification after the DPO's advice.",
         ));
     }
 

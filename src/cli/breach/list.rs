@@ -137,9 +137,10 @@ fn status(s: &Summary, now: DateTime<FixedOffset>) -> String {
                 &format!("IMY to be notified – {left}"),
             ));
         }
-        (None, false) if s.dpo_decision_required => {
-            parts.push(t("dataskyddsombudet beslutar", "the DPO decides"))
-        }
+        (None, false) if s.dpo_decision_required => parts.push(t(
+            "beslut väntar (den personuppgiftsansvarige)",
+            "decision pending (the controller)",
+        )),
         (None, false) => parts.push(t("ingen anmälan", "no notification")),
     }
     if s.notify_subjects {
@@ -279,6 +280,8 @@ pub fn append_follow_up(
     informed: Option<DateTime<FixedOffset>>,
 ) -> Result<Summary> {
     let log = BreachLog::at(ws);
+    // The id lock from the look-up to the append: two follow-ups never cross.
+    let _lock = log.lock()?;
     let entries = log.entries()?;
     let Some(eval) = entries
         .iter()
