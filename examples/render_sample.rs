@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use dataskydd::document::{render_pdf, render_template, Attachment, Meta};
+use dataskydd::document::{render_pdf, render_template, Attachment, Meta, Relationship};
 
 const TEMPLATE: &str = include_str!("../tests/fixtures/sample_record.hbs");
 const DATA: &str = include_str!("../tests/fixtures/sample_record.json");
@@ -35,12 +35,14 @@ fn main() {
             mime: "application/toml".into(),
             description: "Svaren som bedömningen bygger på".into(),
             bytes: ANSWERS.as_bytes().to_vec(),
+            relationship: Relationship::Source,
         },
         Attachment {
             name: "result.json".into(),
             mime: "application/json".into(),
             description: "Bedömningens resultat".into(),
             bytes: DATA.as_bytes().to_vec(),
+            relationship: Relationship::Data,
         },
     ];
 

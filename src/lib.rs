@@ -8,6 +8,7 @@
 //! - [`signing`] signs and verifies PDFs; it knows nothing of assessments.
 //! - [`ledger`] and [`registers`] own the files on disk.
 
+pub mod archive;
 pub mod assessment;
 pub mod cli;
 pub mod clock;

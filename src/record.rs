@@ -66,6 +66,7 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
             mime: "application/toml".into(),
             description: "Svaren som beslutet bygger på / the answers the decision rests on".into(),
             bytes: answers.as_bytes().to_vec(),
+            relationship: document::Relationship::Source,
         });
     }
     let mut result = record.result.clone();
@@ -94,6 +95,7 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
         mime: "application/json".into(),
         description: "Resultatet med skäl och källor / the result with reasons and sources".into(),
         bytes: serde_json::to_vec_pretty(&result).expect("JSON values serialise"),
+        relationship: document::Relationship::Data,
     });
     let pdf = document::render_pdf(&markup, &meta, &attachments)?;
     let location = ws

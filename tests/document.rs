@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use dataskydd::document::{render_pdf, render_template, Attachment, Meta};
+use dataskydd::document::{render_pdf, render_template, Attachment, Meta, Relationship};
 
 const TEMPLATE: &str = include_str!("fixtures/sample_record.hbs");
 const DATA: &str = include_str!("fixtures/sample_record.json");
@@ -28,12 +28,14 @@ fn sample() -> (Vec<u8>, Vec<Attachment>) {
             mime: "application/toml".into(),
             description: "Svaren som bedömningen bygger på".into(),
             bytes: ANSWERS.as_bytes().to_vec(),
+            relationship: Relationship::Source,
         },
         Attachment {
             name: "result.json".into(),
             mime: "application/json".into(),
             description: "Bedömningens resultat".into(),
             bytes: DATA.as_bytes().to_vec(),
+            relationship: Relationship::Data,
         },
     ];
     let pdf = render_pdf(&markup, &meta, &attachments).unwrap();
@@ -237,6 +239,7 @@ fn awkward_input_stays_valid() {
         mime: "application/toml".into(),
         description: "Svar".into(),
         bytes: b"a = 1\n".to_vec(),
+        relationship: Relationship::Source,
     }];
     let pdf = render_pdf(&m, &meta, &files).unwrap();
     let dir = tempfile::tempdir().unwrap();

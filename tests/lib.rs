@@ -2,6 +2,7 @@
 //! (one module per area; `test` is the builder they share).
 
 mod account;
+mod archive;
 mod assess;
 mod breach;
 mod consent;
@@ -10,6 +11,7 @@ mod document;
 mod fuzz_regressions;
 mod interactive;
 mod pades;
+mod pdfa;
 mod photo;
 mod records;
 mod robustness;

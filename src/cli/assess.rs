@@ -466,7 +466,15 @@ fn interactive(
         json!({ "account": { "platform": registered.platform, "owner_unit": registered.owner } })
     };
     let mut save = |v: &Value| crate::workspace::write_atomic(&partial, v.to_string().as_bytes());
-    let answers = questionnaire::ask(q, &mut questionnaire::Terminal, &start, None, &mut save)?;
+    let choices = super::choices::WorkspaceChoices { ws };
+    let answers = questionnaire::ask_with(
+        q,
+        &mut questionnaire::Terminal,
+        &start,
+        None,
+        &mut save,
+        &choices,
+    )?;
     let text = q.to_toml(&answers);
     crate::workspace::write_atomic(&saved, text.as_bytes())?;
     let _ = std::fs::remove_file(&partial);

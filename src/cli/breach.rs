@@ -158,7 +158,8 @@ fn ask_interactively(ws: &Workspace, q: &Questionnaire, dry_run: bool) -> Result
         crate::workspace::create_private_dir(&ws.answers_dir("breach"))?;
         crate::workspace::write_atomic(&resume, q.to_toml(v).as_bytes())
     };
-    questionnaire::ask(q, &mut Terminal, &start, Some(&status), &mut save)
+    let choices = super::choices::WorkspaceChoices { ws };
+    questionnaire::ask_with(q, &mut Terminal, &start, Some(&status), &mut save, &choices)
 }
 
 /// Answers saved by an interrupted session: the keys the questionnaire knows.

@@ -10,9 +10,11 @@ use crate::i18n::{self, Lang};
 use crate::workspace::Workspace;
 
 mod account;
+mod archive;
 mod assess;
 mod assess_all;
 mod breach;
+pub mod choices;
 mod consent;
 mod demo;
 mod demo_photo;
@@ -121,6 +123,14 @@ pub enum Command {
     Org(org::Command),
     /// The text for an account's "about" page (Art. 13, Art. 26(2), 1998:112 3 §)
     Notice(notice::Args),
+    /// E-archive packages (FGS Paketstruktur 2.0 / E-ARK SIP): export a year, verify one
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd archive export --year 2026 --out arkiv-2026\n  \
+                      dataskydd archive verify arkiv-2026"
+    )]
+    Archive(archive::Command),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -192,6 +202,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Org(c) => org::run(&ctx, c),
         Command::Notice(a) => notice::run(&ctx, a),
+        Command::Archive(c) => archive::run(&ctx, c),
     }
 }
 

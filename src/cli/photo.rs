@@ -61,11 +61,16 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             let mut save = |v: &serde_json::Value| -> Result<()> {
                 crate::workspace::write_atomic(&progress, q.to_toml(v).as_bytes())
             };
-            let answers = questionnaire::ask(&q, &mut prompter, &start, None, &mut save)?;
-            let _ = std::fs::remove_file(&progress);
+            let choices = super::choices::WorkspaceChoices { ws: &ws };
+            let answers =
+                questionnaire::ask_with(&q, &mut prompter, &start, None, &mut save, &choices)?;
             (answers, None)
         }
     };
+    // The in-progress answers stay until the decision is recorded: a failure below keeps
+    // them, and the message says how to go on.
+    let progress = ws.answers_dir("photo").join(".in-progress.toml");
+    let interactive = a.answers.is_none();
     let file_for_errors = source.clone().unwrap_or_else(|| PathBuf::from("answers"));
     let out = a.out.clone().unwrap_or_else(|| ws.output_dir());
     let policy = Policy::of(&ws)?;
@@ -77,7 +82,17 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         &policy,
         a.dry_run,
         &out,
-    )?;
+    )
+    .map_err(|e| {
+        if interactive {
+            keep_answers(e, &progress)
+        } else {
+            e
+        }
+    })?;
+    if interactive {
+        let _ = std::fs::remove_file(&progress);
+    }
     if a.json {
         let mut v = serde_json::to_value(&done.decision).expect("serialisable");
         v["publication_id"] = json!(done.publication_id);
@@ -87,6 +102,21 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         print_text(&done);
     }
     Ok(0)
+}
+
+/// The error of an interactive run, with where its answers are kept and how to go on.
+fn keep_answers(e: Error, progress: &Path) -> Error {
+    let hint = t(
+        &format!(
+            "Svaren är sparade i {}; rätta det som sägs ovan och kör `dataskydd photo` igen för att fortsätta (välj \"Ändra\" i granskningen).",
+            progress.display()
+        ),
+        &format!(
+            "The answers are saved in {}; fix what is said above and run `dataskydd photo` again to go on (choose \"Change\" in the review).",
+            progress.display()
+        ),
+    );
+    Error::Usage(format!("{e}\n{hint}"))
 }
 
 fn questionnaire_no_terminal() -> Error {

@@ -39,7 +39,13 @@
 //! A4, Liberation Sans regular and bold embedded as subsets (`XXXXXX+` tags), text
 //! extractable (ToUnicode maps), a footer on every page with the title and "Sida N av M"
 //! ("Page N of M" in English), Info dictionary and XMP metadata, `/Lang`, embedded files
-//! in the `/EmbeddedFiles` name tree and `/AF`. The output is deterministic (same input,
+//! in the `/EmbeddedFiles` name tree and `/AF`.
+//!
+//! It is PDF/A-3b (ISO 19005-3), the form Riksarkivet accepts that allows embedded files:
+//! XMP with `pdfaid:part 3` / `conformance B` that repeats the Info entries, an sRGB output
+//! intent (the pages paint in DeviceRGB), every font embedded, each attachment an associated
+//! file with its [`Relationship`], and nothing PDF/A forbids (no JavaScript, actions,
+//! encryption, LZW or external streams). The signature's incremental update keeps it so. The output is deterministic (same input,
 //! same bytes: the `/ID` and subset tags derive from a SHA-256 of the input), has a
 //! classic cross-reference table and no object streams, and ends in `%%EOF\n` — ready for
 //! an incremental-update signature.
@@ -81,6 +87,32 @@ pub struct Attachment {
     pub mime: String,
     pub description: String,
     pub bytes: Vec<u8>,
+    /// How the file relates to the document (PDF/A-3 `/AFRelationship`).
+    pub relationship: Relationship,
+}
+
+/// PDF/A-3's `/AFRelationship` of an embedded file: an archive reading the record in decades
+/// learns from it which file the document was made from and which holds its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Relationship {
+    /// What the document was made from (the answers a decision rests on).
+    Source,
+    /// The document's content as data (the result the document shows).
+    #[default]
+    Data,
+    /// Something that supports the document without being its source or data.
+    Supplement,
+}
+
+impl Relationship {
+    /// The PDF name, without the slash.
+    pub fn pdf_name(self) -> &'static str {
+        match self {
+            Relationship::Source => "Source",
+            Relationship::Data => "Data",
+            Relationship::Supplement => "Supplement",
+        }
+    }
 }
 
 /// Renders Handlebars `template` (text) with `data` into markup.
@@ -154,6 +186,7 @@ fn digest(markup: &str, meta: &Meta, attachments: &[Attachment]) -> Vec<u8> {
         field(a.mime.as_bytes());
         field(a.description.as_bytes());
         field(&a.bytes);
+        field(a.relationship.pdf_name().as_bytes());
     }
     ctx.finish().as_ref().to_vec()
 }

@@ -22,12 +22,14 @@ fn files() -> Vec<Attachment> {
             mime: "application/toml".into(),
             description: "Svaren".into(),
             bytes: "konto = \"kultur\"\nnote = \"åäö §\"\n".into(),
+            relationship: Relationship::Source,
         },
         Attachment {
             name: "bilaga-ö.bin".into(),
             mime: "application/octet-stream".into(),
             description: "Binär bilaga".into(),
             bytes: (0..=255u8).cycle().take(5000).collect(),
+            relationship: Relationship::Data,
         },
     ]
 }
@@ -161,7 +163,7 @@ fn attachments_round_trip() {
     let spec = doc.dereference(&af[0]).unwrap().1.as_dict().unwrap();
     assert_eq!(
         spec.get(b"AFRelationship").unwrap().as_name().unwrap(),
-        b"Data"
+        b"Source" // the answers are what the record was made from
     );
     assert_eq!(spec.get(b"F").unwrap().as_str().unwrap(), b"answers.toml");
     let ef = spec.get(b"EF").unwrap().as_dict().unwrap();

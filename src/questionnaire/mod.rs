@@ -22,6 +22,8 @@
 //! prompt = { sv = "…", en = "…" }
 //! help = { sv = "…", en = "…" }     # the legal point, shown as a help line
 //! sources = ["GDPR art. 26"]
+//! choices_from = "accounts"         # a pick list the caller supplies (see `ChoiceSource`)
+//! open_choices = true               # with choices_from: another value may be typed
 //! ```
 //!
 //! A `group` question (`key = "tools"`) is a repeated table (`[[tools]]` in the answers
@@ -40,7 +42,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::i18n::{current, Lang};
 
-pub use ask::{ask, StatusFn};
+pub use ask::{ask, ask_with, Choice, ChoiceSource, NoChoices, StatusFn};
 pub use prompt::{Prompter, Scripted, Terminal};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -134,6 +136,15 @@ pub struct Question {
     pub help: Option<Text>,
     #[serde(default)]
     pub sources: Vec<String>,
+    /// Dynamic choices: the name of a list the caller supplies when asking (a
+    /// [`ChoiceSource`]), e.g. `"accounts"`. The engine does not know what the names mean;
+    /// on a terminal the question becomes a pick list of those values.
+    #[serde(default)]
+    pub choices_from: Option<String>,
+    /// With `choices_from`: whether a value outside the list may be typed (a person not yet
+    /// in a register); without it only the listed values are accepted.
+    #[serde(default)]
+    pub open_choices: bool,
 }
 
 impl Question {

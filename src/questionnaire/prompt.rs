@@ -16,12 +16,26 @@ pub trait Prompter {
         default: usize,
         help: Option<&str>,
     ) -> Result<usize>;
+    /// A choice whose options have a stored key beside the words shown; the person sees
+    /// only the words. Scripts may name an option by its key.
+    fn select_keyed(
+        &mut self,
+        prompt: &str,
+        options: &[(String, String)],
+        default: usize,
+        help: Option<&str>,
+    ) -> Result<usize> {
+        let shown: Vec<String> = options.iter().map(|(_, label)| label.clone()).collect();
+        self.select(prompt, &shown, default, help)
+    }
+    /// Several choices (key, words shown); `required`: an empty selection is refused.
     fn multi(
         &mut self,
         prompt: &str,
-        options: &[String],
+        options: &[(String, String)],
         defaults: &[usize],
         help: Option<&str>,
+        required: bool,
     ) -> Result<Vec<usize>>;
     fn confirm(&mut self, prompt: &str, default: Option<bool>, help: Option<&str>) -> Result<bool>;
     /// Free text; `validate` returns an error message for a value it refuses.
@@ -67,10 +81,16 @@ impl Prompter for Terminal {
         default: usize,
         help: Option<&str>,
     ) -> Result<usize> {
-        let mut p = inquire::Select::new(prompt, options.to_vec()).with_starting_cursor(default);
-        if let Some(h) = help {
-            p = p.with_help_message(h);
-        }
+        let keys = with_keys(
+            &t(
+                "↑↓ flyttar, Enter väljer, skriv för att filtrera",
+                "↑↓ to move, Enter to choose, type to filter",
+            ),
+            help,
+        );
+        let p = inquire::Select::new(prompt, options.to_vec())
+            .with_starting_cursor(default)
+            .with_help_message(&keys);
         let chosen = p.raw_prompt().map_err(interrupted)?;
         Ok(chosen.index)
     }
@@ -78,20 +98,54 @@ impl Prompter for Terminal {
     fn multi(
         &mut self,
         prompt: &str,
-        options: &[String],
+        options: &[(String, String)],
         defaults: &[usize],
         help: Option<&str>,
+        required: bool,
     ) -> Result<Vec<usize>> {
-        let mut p = inquire::MultiSelect::new(prompt, options.to_vec()).with_default(defaults);
-        if let Some(h) = help {
-            p = p.with_help_message(h);
+        let keys = with_keys(
+            &t(
+                "↑↓ flyttar, Mellanslag väljer, → alla, ← inga, Enter bekräftar",
+                "↑↓ to move, Space selects, → all, ← none, Enter confirms",
+            ),
+            help,
+        );
+        let shown: Vec<String> = options.iter().map(|(_, l)| l.clone()).collect();
+        let mut p = inquire::MultiSelect::new(prompt, shown)
+            .with_default(defaults)
+            .with_help_message(&keys);
+        if required {
+            let message = t(
+                "välj minst ett alternativ (Mellanslag väljer)",
+                "choose at least one (Space selects)",
+            );
+            p = p.with_validator(
+                move |chosen: &[inquire::list_option::ListOption<&String>]| {
+                    Ok(if chosen.is_empty() {
+                        inquire::validator::Validation::Invalid(message.clone().into())
+                    } else {
+                        inquire::validator::Validation::Valid
+                    })
+                },
+            );
         }
         let chosen = p.raw_prompt().map_err(interrupted)?;
         Ok(chosen.into_iter().map(|o| o.index).collect())
     }
 
     fn confirm(&mut self, prompt: &str, default: Option<bool>, help: Option<&str>) -> Result<bool> {
-        let mut p = inquire::Confirm::new(prompt);
+        let sv = crate::i18n::current() == crate::i18n::Lang::Sv;
+        let error = t("svara j (ja) eller n (nej)", "answer y (yes) or n (no)");
+        let mut p = inquire::Confirm::new(prompt)
+            .with_parser(&|s| parse_yes_no(s).ok_or(()))
+            .with_formatter(&|b| if b { t("ja", "yes") } else { t("nej", "no") })
+            .with_default_value_formatter(if sv {
+                &|d| if d { "J/n".into() } else { "j/N".into() }
+            } else {
+                &|d| if d { "Y/n".into() } else { "y/N".into() }
+            })
+            .with_placeholder(if sv { "j/n" } else { "y/n" })
+            .with_error_message(&error);
         if let Some(d) = default {
             p = p.with_default(d);
         }
@@ -126,6 +180,23 @@ impl Prompter for Terminal {
 
     fn say(&mut self, line: &str) {
         eprintln!("{line}");
+    }
+}
+
+/// The keys a prompt takes, then the question's own help line.
+fn with_keys(keys: &str, help: Option<&str>) -> String {
+    match help {
+        Some(h) => format!("{keys} · {h}"),
+        None => keys.to_string(),
+    }
+}
+
+/// Yes or no as a Swede or an English speaker types it: j/ja/y/yes, n/nej/no.
+pub fn parse_yes_no(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "j" | "ja" | "y" | "yes" => Some(true),
+        "n" | "nej" | "no" => Some(false),
+        _ => None,
     }
 }
 
@@ -183,29 +254,48 @@ impl Prompter for Scripted {
             })
     }
 
+    fn select_keyed(
+        &mut self,
+        prompt: &str,
+        options: &[(String, String)],
+        default: usize,
+        help: Option<&str>,
+    ) -> Result<usize> {
+        let shown: Vec<String> = options.iter().map(|(k, l)| format!("{l} ({k})")).collect();
+        self.select(prompt, &shown, default, help)
+    }
+
     fn multi(
         &mut self,
         prompt: &str,
-        options: &[String],
+        options: &[(String, String)],
         defaults: &[usize],
         _help: Option<&str>,
+        required: bool,
     ) -> Result<Vec<usize>> {
         let a = self.next(prompt)?;
-        if a == "-" {
-            return Ok(defaults.to_vec());
+        let chosen: Vec<usize> = if a == "-" {
+            defaults.to_vec()
+        } else {
+            a.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    options
+                        .iter()
+                        .position(|(k, l)| k == s || l == s)
+                        .ok_or_else(|| {
+                            Error::Usage(format!("script: '{s}' is not an option of {prompt}"))
+                        })
+                })
+                .collect::<Result<_>>()?
+        };
+        if required && chosen.is_empty() {
+            return Err(Error::Usage(format!(
+                "script: {prompt}: choose at least one"
+            )));
         }
-        a.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                options
-                    .iter()
-                    .position(|o| o == s || o.contains(&format!("({s})")))
-                    .ok_or_else(|| {
-                        Error::Usage(format!("script: '{s}' is not an option of {prompt}"))
-                    })
-            })
-            .collect()
+        Ok(chosen)
     }
 
     fn confirm(
@@ -215,9 +305,12 @@ impl Prompter for Scripted {
         _help: Option<&str>,
     ) -> Result<bool> {
         let a = self.next(prompt)?;
+        if let Some(b) = parse_yes_no(&a) {
+            return Ok(b);
+        }
         match a.as_str() {
-            "y" | "j" | "yes" | "ja" | "true" => Ok(true),
-            "n" | "no" | "nej" | "false" => Ok(false),
+            "true" => Ok(true),
+            "false" => Ok(false),
             "" => default.ok_or_else(|| Error::Usage(format!("script: no default for {prompt}"))),
             other => Err(Error::Usage(format!(
                 "script: '{other}' is not y/n at {prompt}"

@@ -178,3 +178,161 @@ prompt = { sv = "B", en = "B" }
         .to_string();
     assert!(e.contains("rad 2") && e.contains("'on'"), "{e}");
 }
+
+/// A complete set of account answers with one tool, as a saved answers file gives them.
+fn with_one_tool() -> serde_json::Value {
+    json!({
+        "account": {"platform": "facebook_page", "owner_unit": "KS", "shared": false, "operated_by": "own_staff"},
+        "features": {"comments": false, "direct_messages": false, "insights": false, "paid_targeting": false, "audience_children": false},
+        "data": {"sensitive_expected": false, "confidential_expected": false},
+        "tools": [{"name": "Hootsuite", "purpose": "scheduling", "on_our_instructions": true, "dpa": true, "country": "US", "transfer_mechanism": "dpf", "stores_messages": false}],
+        "provider": {"parent_country": ""}
+    })
+}
+
+#[test]
+fn review_of_a_list_keeps_its_entries_and_edits_them_one_by_one() {
+    let q = q();
+    let start = with_one_tool();
+    // The review lists the answers; find the tools line's option number from a first run.
+    let mut probe = Scripted::new(&["0"]);
+    ask(&q, &mut probe, &start, None, &mut no_save).unwrap();
+    let listing: Vec<&String> = probe.said.iter().filter(|s| s.starts_with("  ")).collect();
+    let tools_line = listing
+        .iter()
+        .position(|l| l.contains("Hootsuite"))
+        .expect("the review shows the tool by name")
+        + 1;
+    // Change the tools: entry 1 → change → rename, keep every other answer (defaults are the
+    // current values); then add a second tool; then done; accept the review.
+    let mut p = Scripted::new(&[
+        tools_line.to_string().as_str(),
+        "0", // entry 1
+        "0", // Ändra
+        "Hootsuite Pro",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",  // purpose, instructions, dpa, country, mechanism, stores: unchanged
+        "1", // + Lägg till en ny (after the one entry)
+        "Canva",
+        "other",
+        "y",
+        "y",
+        "AU",
+        "scc",
+        "y",
+        "n",
+        "3", // ✓ Klar (two entries, then "+ Lägg till", then this)
+        "0",
+    ]);
+    let mut saved = Vec::new();
+    let mut save = |v: &serde_json::Value| {
+        saved.push(v.clone());
+        Ok(())
+    };
+    let answers = ask(&q, &mut p, &start, None, &mut save);
+    let answers = answers.unwrap_or_else(|e| panic!("{e}: asked {:#?}", p.asked));
+    assert!(p.answers.is_empty(), "left: {:?}", p.answers);
+    let tools = answers["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 2, "{tools:?}");
+    assert_eq!(tools[0]["name"], "Hootsuite Pro");
+    assert_eq!(tools[0]["purpose"], "scheduling");
+    assert_eq!(tools[0]["transfer_mechanism"], "dpf");
+    assert_eq!(tools[1]["name"], "Canva");
+    assert_eq!(tools[1]["tia"], true);
+    assert!(saved
+        .iter()
+        .all(|v| !v["tools"].as_array().unwrap().is_empty()));
+
+    // Remove: entry 2 → Ta bort; done; accept. Only that one goes.
+    let mut p = Scripted::new(&[tools_line.to_string().as_str(), "1", "1", "2", "0"]);
+    let after = ask(&q, &mut p, &answers, None, &mut no_save).unwrap();
+    let tools = after["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 1);
+    assert_eq!(tools[0]["name"], "Hootsuite Pro");
+}
+
+struct Lists;
+
+impl ChoiceSource for Lists {
+    fn choices(&self, source: &str) -> Option<Vec<Choice>> {
+        (source == "units").then(|| {
+            vec![
+                Choice {
+                    value: "Kommunstyrelsen".into(),
+                    label: String::new(),
+                },
+                Choice {
+                    value: "Kultur- och fritidsnämnden".into(),
+                    label: String::new(),
+                },
+            ]
+        })
+    }
+}
+
+#[test]
+fn dynamic_choices_become_a_pick_list_and_refuse_an_empty_list() {
+    let def = r#"
+id = "t"
+version = "1"
+title = { sv = "T", en = "T" }
+[[questions]]
+key = "unit"
+kind = "text"
+choices_from = "units"
+prompt = { sv = "Nämnd?", en = "Unit?" }
+[[questions]]
+key = "other"
+kind = "text"
+choices_from = "none_known"
+prompt = { sv = "Annat?", en = "Other?" }
+"#;
+    let q = Questionnaire::parse(def, "t.toml").unwrap();
+    let mut p = Scripted::new(&["Kultur- och fritidsnämnden", "fritt", "0"]);
+    let a = ask_with(&q, &mut p, &json!({}), None, &mut no_save, &Lists).unwrap();
+    assert_eq!(a["unit"], "Kultur- och fritidsnämnden");
+    // A list the caller does not have: asked as text.
+    assert_eq!(a["other"], "fritt");
+    // A value outside a closed list cannot be chosen.
+    let mut p = Scripted::new(&["Socialnämnden"]);
+    assert!(ask_with(&q, &mut p, &json!({}), None, &mut no_save, &Lists).is_err());
+
+    struct Empty;
+    impl ChoiceSource for Empty {
+        fn choices(&self, _: &str) -> Option<Vec<Choice>> {
+            Some(Vec::new())
+        }
+        fn empty(&self, _: &str) -> String {
+            "lägg till en först".into()
+        }
+    }
+    let mut p = Scripted::new(&["x"]);
+    let e = ask_with(&q, &mut p, &json!({}), None, &mut no_save, &Empty)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("lägg till en först"), "{e}");
+}
+
+#[test]
+fn a_multi_choice_that_needs_an_answer_refuses_an_empty_one() {
+    let def = r#"
+id = "t"
+version = "1"
+title = { sv = "T", en = "T" }
+[[questions]]
+key = "m"
+kind = "multi"
+choices = ["a", "b"]
+prompt = { sv = "Vilka?", en = "Which?" }
+"#;
+    let q = Questionnaire::parse(def, "t.toml").unwrap();
+    let mut p = Scripted::new(&[""]);
+    assert!(ask(&q, &mut p, &json!({}), None, &mut no_save).is_err());
+    let mut p = Scripted::new(&["b", "0"]);
+    let a = ask(&q, &mut p, &json!({}), None, &mut no_save).unwrap();
+    assert_eq!(a["m"], json!(["b"]));
+}
