@@ -17,6 +17,7 @@ pub mod error;
 pub mod finding;
 pub mod i18n;
 pub mod ledger;
+pub mod lifecycle;
 pub mod notice;
 pub mod organisation;
 pub mod questionnaire;

@@ -32,7 +32,19 @@ pub struct Record<'a> {
 
 /// Renders, signs and writes a record into `out_dir`; returns the path written.
 pub fn write(ws: &Workspace, record: &Record, out_dir: &Path) -> Result<PathBuf> {
-    let bytes = render(ws, record)?;
+    let signer = crate::cli::keys::cached_signer(ws)?;
+    write_signed(ws, record, out_dir, &[signer])
+}
+
+/// Like [`write`], signed by each of `signers` in turn (a decision two people take carries
+/// both signatures: the second signs the first's signed file as an incremental update).
+pub fn write_signed(
+    ws: &Workspace,
+    record: &Record,
+    out_dir: &Path,
+    signers: &[std::sync::Arc<dyn signing::DigestSigner>],
+) -> Result<PathBuf> {
+    let bytes = render_signed(ws, record, signers)?;
     crate::workspace::ensure_private_dir(out_dir)?;
     let path = out_dir.join(format!("{}.pdf", record.file_stem));
     crate::workspace::write_atomic(&path, &bytes)?;
@@ -41,8 +53,21 @@ pub fn write(ws: &Workspace, record: &Record, out_dir: &Path) -> Result<PathBuf>
 
 /// Renders and signs a record into bytes (nothing written).
 pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
-    let now = crate::clock::now();
     let signer = crate::cli::keys::cached_signer(ws)?;
+    render_signed(ws, record, &[signer])
+}
+
+/// Renders a record and signs it by each of `signers` in turn (at least one).
+pub fn render_signed(
+    ws: &Workspace,
+    record: &Record,
+    signers: &[std::sync::Arc<dyn signing::DigestSigner>],
+) -> Result<Vec<u8>> {
+    let now = crate::clock::now();
+    let signer = signers
+        .first()
+        .cloned()
+        .ok_or_else(|| Error::Usage("internal: a record needs a signer".into()))?;
     let mut markup = render_markup(record)?;
     markup.push_str(&signature_block(
         signer.info(),
@@ -50,6 +75,9 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
         &now,
         record.answers_toml.is_some(),
     ));
+    for other in &signers[1..] {
+        markup.push_str(&co_signature_block(&**other));
+    }
     let meta = Meta {
         title: record.title.clone(),
         subject: record.reason.clone(),
@@ -76,6 +104,8 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
             Some("account_assessment") => Some("account"),
             Some("photo_decision") => Some("photo"),
             Some("breach_evaluation") => Some("breach"),
+            Some("account_application") => Some("application"),
+            Some("account_closing") => Some("closing"),
             _ => None,
         };
         if let Some(q) =
@@ -105,15 +135,35 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
         .clone()
         .unwrap_or_else(|| ws.config.organisation.name.clone());
     let tsa = crate::cli::keys::tsa(ws);
-    signing::sign_pdf_with(
-        &pdf,
-        &*signer,
-        &SignInfo {
-            reason: record.reason.clone(),
-            location,
-            time: now,
-        },
-        tsa.as_ref(),
+    let mut signed = pdf;
+    for s in signers {
+        signed = signing::sign_pdf_with(
+            &signed,
+            &**s,
+            &SignInfo {
+                reason: record.reason.clone(),
+                location: location.clone(),
+                time: now,
+            },
+            tsa.as_ref(),
+        )?;
+    }
+    Ok(signed)
+}
+
+/// The visible block for a further signer of the same record.
+fn co_signature_block(signer: &dyn signing::DigestSigner) -> String {
+    let signer = signer.info();
+    let e = document::escape;
+    crate::i18n::t(
+        &format!(
+            "\n## Signatur\n!kv Signerad även av | {}\n!kv Roll | {}\n!kv Certifikatets SHA-256-fingeravtryck | {}\n",
+            e(&signer.name), e(&signer.role), signer.fingerprint
+        ),
+        &format!(
+            "\n## Signature\n!kv Also signed by | {}\n!kv Role | {}\n!kv SHA-256 fingerprint of the certificate | {}\n",
+            e(&signer.name), e(&signer.role), signer.fingerprint
+        ),
     )
 }
 
@@ -177,4 +227,12 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("consent_extract", "en", include_str!("../templates/consent_extract.en.hbs")),
     ("photo_decision", "sv", include_str!("../templates/photo_decision.sv.hbs")),
     ("photo_decision", "en", include_str!("../templates/photo_decision.en.hbs")),
+    ("application", "sv", include_str!("../templates/application.sv.hbs")),
+    ("application", "en", include_str!("../templates/application.en.hbs")),
+    ("account_decision", "sv", include_str!("../templates/account_decision.sv.hbs")),
+    ("account_decision", "en", include_str!("../templates/account_decision.en.hbs")),
+    ("account_closing", "sv", include_str!("../templates/account_closing.sv.hbs")),
+    ("account_closing", "en", include_str!("../templates/account_closing.en.hbs")),
+    ("annual_report", "sv", include_str!("../templates/annual_report.sv.hbs")),
+    ("annual_report", "en", include_str!("../templates/annual_report.en.hbs")),
 ];

@@ -23,6 +23,9 @@ pub struct Config {
     /// The organisation's gallring rule for account data (DOMAIN A9).
     #[serde(default, skip_serializing_if = "Retention::is_empty")]
     pub retention: Retention,
+    /// Review interval, action deadlines and the decision rule of the account's life.
+    #[serde(default)]
+    pub account_life: crate::lifecycle::Settings,
 }
 
 /// `[retention]`: a default rule and per-kind overrides (the kind is the account's platform,

@@ -291,3 +291,78 @@ fn prompts_speak_swedish_and_a_required_multi_choice_refuses_nothing() {
     let last = screens.last().unwrap();
     assert!(last.contains("EXIT=0"), "screen:\n{last}");
 }
+
+#[test]
+fn account_apply_asks_on_a_terminal_and_registers_the_application() {
+    let ws = Workspace::with_preset("sollentuna");
+    let term = Terminal::start(&ws, NOW, "account apply runbacka-ig");
+    let (mut goals, mut admins) = (0, 0);
+    let mut last = String::new();
+    let screens = term.run(|t, s| {
+        if s == last {
+            return;
+        }
+        last = s.to_string();
+        // The active prompt: the last line inquire marks with '?'.
+        let prompt = s
+            .lines()
+            .rev()
+            .find(|l| l.trim_start().starts_with('?'))
+            .unwrap_or_default()
+            .to_string();
+        let answer: Option<String> = if prompt.contains("Kontots namn") {
+            Some("Runbacka skola".into())
+        } else if prompt.contains("Vilken nämnd") {
+            Some("Barn- och utbildningsnämnden".into())
+        } else if prompt.contains("Syfte") {
+            Some("Informera vårdnadshavare".into())
+        } else if prompt.contains("Målgrupp") {
+            Some("Vårdnadshavare".into())
+        } else if prompt.contains("Kontoansvarig") {
+            Some("Eva Lind".into())
+        } else if prompt.contains("Lägga till ett mätbart mål") {
+            goals += 1;
+            Some(if goals == 1 { "y" } else { "n" }.into())
+        } else if prompt.contains("Målet") {
+            Some("Fler läser veckobrevet".into())
+        } else if prompt.contains("Indikator") {
+            Some("Följare".into())
+        } else if prompt.contains("Målvärde") {
+            Some("300 till juni 2027".into())
+        } else if prompt.contains("Lägga till en administratör") {
+            admins += 1;
+            Some(if admins <= 2 { "y" } else { "n" }.into())
+        } else if prompt.contains("Administratörens namn") {
+            Some(
+                if admins == 1 {
+                    "Eva Lind"
+                } else {
+                    "Omar Haddad"
+                }
+                .into(),
+            )
+        } else if prompt.contains("Vem bevakar") {
+            Some("Omar Haddad".into())
+        } else {
+            None
+        };
+        if let Some(a) = answer {
+            t.text(&a);
+        }
+        t.keys(&["Enter"]);
+    });
+    let end = screens.last().unwrap();
+    assert!(end.contains("EXIT=0"), "screen:\n{end}");
+    let saved = ws.read("answers/apply/runbacka-ig.toml");
+    assert!(
+        saved.contains("[[goals]]") && saved.contains("Omar Haddad"),
+        "{saved}"
+    );
+    let show = ws
+        .run(&["account", "show", "runbacka-ig", "--json"])
+        .ok()
+        .json();
+    assert_eq!(show["status"], "applied");
+    assert_eq!(show["admins"], 2);
+    assert_eq!(show["goals"][0]["indicator"], "Följare");
+}

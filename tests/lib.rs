@@ -10,6 +10,7 @@ mod contract;
 mod document;
 mod fuzz_regressions;
 mod interactive;
+mod life;
 mod pades;
 mod pdfa;
 mod photo;

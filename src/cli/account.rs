@@ -65,7 +65,9 @@ pub enum Command {
         #[arg(long)]
         csv: bool,
     },
-    /// Show one account and its last assessment
+    #[command(flatten)]
+    Life(super::account_life::Command),
+    /// Show one account: its last assessment, status, goals, administrators, actions, history
     #[command(after_help = "Exempel / example:\n  dataskydd account show nykoping-fb --json")]
     Show {
         id: String,
@@ -75,6 +77,9 @@ pub enum Command {
 }
 
 pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
+    if let Command::Life(c) = c {
+        return super::account_life::run(ctx, c);
+    }
     let ws = ctx.workspace()?;
     let path = ws.accounts_csv();
     match c {
@@ -227,8 +232,15 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                     .in_file(&path)
                     .field("id")
                 })?;
+            let life = crate::lifecycle::steps::show_life(&ws, &id)?;
             if json {
-                print_json(&serde_json::to_value(&r).expect("serialises"));
+                let mut v = serde_json::to_value(&r).expect("serialises");
+                if let (Some(o), Some(l)) = (v.as_object_mut(), life.as_object()) {
+                    for (k, x) in l {
+                        o.insert(k.clone(), x.clone());
+                    }
+                }
+                print_json(&v);
             } else {
                 let a = &r.account;
                 println!("{}  ({})", a.id, a.platform);
@@ -260,8 +272,10 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                 if let Some(rec) = &r.record {
                     println!("  {}: {rec}", t("senaste handling", "latest record"));
                 }
+                super::account_life::print_life(&life);
             }
         }
+        Command::Life(_) => unreachable!("handled above"),
     }
     Ok(0)
 }
@@ -275,6 +289,8 @@ pub struct Listed {
     pub must_actions: Option<usize>,
     pub record: Option<String>,
     pub overdue: bool,
+    /// Where the account is in its life (applied, approved, active, closed, rejected).
+    pub status: crate::lifecycle::Status,
 }
 
 /// Every account with its latest assessment.
@@ -282,22 +298,26 @@ pub fn listing(ws: &crate::workspace::Workspace) -> Result<Vec<Listed>> {
     let accounts = accounts::read_all(&ws.accounts_csv())?;
     let log = assessments::read_all(&ws.path("assessments.csv"))?;
     let today = crate::clock::today();
+    let life = crate::lifecycle::history::Histories::read(ws)?;
     Ok(accounts
         .into_iter()
         .map(|a| {
             let last = log.iter().rev().find(|e| e.account == a.id);
-            let overdue = match last {
-                None => true,
-                Some(e) => chrono::DateTime::parse_from_rfc3339(&e.assessed_at)
-                    .map(|d| (today - d.date_naive()).num_days() > REASSESS_DAYS)
-                    .unwrap_or(true),
-            };
+            let status = life.status(&a.id);
+            let overdue = status.followed_up()
+                && match last {
+                    None => true,
+                    Some(e) => chrono::DateTime::parse_from_rfc3339(&e.assessed_at)
+                        .map(|d| (today - d.date_naive()).num_days() > REASSESS_DAYS)
+                        .unwrap_or(true),
+                };
             Listed {
                 last_assessed: last.map(|e| e.assessed_at.clone()),
                 exposure: last.map(|e| e.exposure.clone()),
                 must_actions: last.map(|e| e.must_actions),
                 record: last.map(|e| e.record.clone()),
                 overdue,
+                status,
                 account: a,
             }
         })

@@ -60,6 +60,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     accounts::check_id(&id).map_err(|e| e.field("ACCOUNT"))?;
     let registered =
         accounts::find(&ws.accounts_csv(), &id).map_err(|e| e.in_file(&ws.accounts_csv()))?;
+    crate::lifecycle::hooks::warn_before_assessing(&ws, &id)?;
     let q = Questionnaire::load("account")?;
     let saved = saved_path(&ws, &id);
     let (text, file) = match &a.answers {
@@ -91,15 +92,41 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         crate::workspace::write_atomic(&saved, text.as_bytes())?;
     }
     let mut out = serde_json::to_value(&result).expect("serialises");
+    let mut life_notes = Vec::new();
     if let Some((path, entry)) = &record {
         assessments::append_all(&ws.path("assessments.csv"), std::slice::from_ref(entry))?;
         out["record"] = json!(path.display().to_string());
         println_path(a.json, path);
+        let record = path.display().to_string();
+        let synced = crate::lifecycle::hooks::after_assessments(
+            &ws,
+            &[crate::lifecycle::hooks::Assessed {
+                account: &id,
+                actions: &result.actions,
+                record: &record,
+            }],
+        )?;
+        if let Some((_, sync)) = synced.first() {
+            out["actions_opened"] = json!(sync
+                .opened
+                .iter()
+                .map(|r| r.action.clone())
+                .collect::<Vec<_>>());
+            out["actions_resolved"] = json!(sync
+                .resolved
+                .iter()
+                .map(|r| r.action.clone())
+                .collect::<Vec<_>>());
+            life_notes = crate::lifecycle::hooks::describe(sync);
+        }
     }
     if a.json {
         print_json(&out);
     } else {
         print_summary(&result);
+        for l in &life_notes {
+            println!("{l}");
+        }
     }
     Ok(0)
 }

@@ -27,6 +27,7 @@ struct Done {
     exposure: String,
     must: usize,
     entry: Option<assessments::Entry>,
+    actions: Vec<crate::finding::Action>,
 }
 
 /// Threads for a batch: writing a signed record waits on fsync more than it computes, so
@@ -97,6 +98,14 @@ pub fn run(
                 .is_none_or(|d| d.date_naive() < since)
         });
     }
+    // A closed or rejected account is no longer followed up (its saved answers stay).
+    let life = crate::lifecycle::history::Histories::read(ws)?;
+    files.retain(|(id, _)| {
+        !matches!(
+            life.status(id),
+            crate::lifecycle::Status::Closed | crate::lifecycle::Status::Rejected
+        )
+    });
     let registered: IndexMap<String, accounts::Account> = accounts::read_all(&ws.accounts_csv())?
         .into_iter()
         .map(|a| (a.id.clone(), a))
@@ -155,6 +164,16 @@ pub fn run(
     let entries: Vec<assessments::Entry> = done.iter_mut().filter_map(|d| d.entry.take()).collect();
     if !entries.is_empty() {
         assessments::append_all(&ws.path("assessments.csv"), &entries)?;
+        let done_life: Vec<crate::lifecycle::hooks::Assessed> = done
+            .iter()
+            .zip(&entries)
+            .map(|(d, e)| crate::lifecycle::hooks::Assessed {
+                account: &d.id,
+                actions: &d.actions,
+                record: &e.record,
+            })
+            .collect();
+        crate::lifecycle::hooks::after_assessments(ws, &done_life)?;
     }
     let summary = if dry_run || done.is_empty() {
         None
@@ -240,6 +259,7 @@ fn one(
             .filter(|a| a.level == Level::Must)
             .count(),
         entry: record.map(|(_, e)| e),
+        actions: result.actions.clone(),
     })
 }
 

@@ -121,6 +121,16 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
         let record = match record {
             Some((path, entry)) => {
                 crate::registers::assessments::append_all(&ws.path("assessments.csv"), &[entry])?;
+                // The assessment's must and should become the account's actions.
+                let rec = path.display().to_string();
+                crate::lifecycle::hooks::after_assessments(
+                    &ws,
+                    &[crate::lifecycle::hooks::Assessed {
+                        account: id,
+                        actions: &result.actions,
+                        record: &rec,
+                    }],
+                )?;
                 Some(path)
             }
             None => None,
@@ -147,6 +157,7 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
         )
     );
     super::breach::demo(&ws)?;
+    super::demo_life::run(&init_ctx, &ws)?;
     eprintln!(
         "{}",
         t(

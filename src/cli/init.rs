@@ -105,10 +105,16 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         },
         signing: Signing::default(),
         retention: Default::default(),
+        // Sollentuna's schools start an account on the decision of the principal together
+        // with the education office (seed 003): two signatures on an account decision.
+        account_life: crate::lifecycle::Settings {
+            decision_signatures: if a.preset == "sollentuna" { 2 } else { 1 },
+            ..Default::default()
+        },
     };
     let body = toml::to_string_pretty(&config).expect("config serialises");
     let text = format!(
-        "# dataskydd workspace: {}\n# policy.preset: gdpr | stockholm | sollentuna | nykoping\n# policy.child_consents_alone_from = 15  (age from which a pupil's own consent suffices)\n\n{body}",
+        "# dataskydd workspace: {}\n# policy.preset: gdpr | stockholm | sollentuna | nykoping\n# policy.child_consents_alone_from = 15  (age from which a pupil's own consent suffices)\n# account_life: review_months (after the last assessment), must_days / should_days (action deadlines),\n#   decision_signatures (1, or 2 where the principal and the education office decide together), due_within_days\n\n{body}",
         a.org
     );
     for dir in ["keys", "answers"] {

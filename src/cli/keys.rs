@@ -699,3 +699,64 @@ fn use_pkcs11(ctx: &Ctx, a: UsePkcs11Args) -> Result<i32> {
     print_info(&info);
     Ok(0)
 }
+
+/// A signer of the workspace by name: the key pair in `keys/` whose certificate names
+/// `name` (case-insensitive), or the file stem (`keys/NAME.key`). The default signer
+/// answers to its own name too. Says which names exist when none matches.
+pub fn named_signer(ws: &Workspace, name: &str) -> Result<std::sync::Arc<dyn DigestSigner>> {
+    let wanted = name.trim().to_lowercase();
+    if let Ok(s) = cached_signer(ws) {
+        if s.info().name.to_lowercase() == wanted {
+            return Ok(s);
+        }
+    }
+    let dir = ws.keys_dir();
+    let mut known = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .at(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "crt"))
+        .collect();
+    entries.sort();
+    for cert in entries {
+        let key = cert.with_extension("key");
+        if !key.exists() {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&cert) else {
+            continue;
+        };
+        let Some(der) = signing::read_certificates(&bytes)
+            .ok()
+            .and_then(|c| c.into_iter().next())
+        else {
+            continue;
+        };
+        let Ok(info) = signing::cert_info(&der) else {
+            continue;
+        };
+        let stem = cert
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if info.name.to_lowercase() == wanted || stem == wanted {
+            return Ok(std::sync::Arc::new(Signer::load(&key, &cert)?));
+        }
+        if !known.contains(&info.name) {
+            known.push(info.name);
+        }
+    }
+    Err(Error::input(t(
+        &format!(
+            "ingen signeringsnyckel för '{name}' i {} (finns: {}); skapa en med `dataskydd keys new --name \"{name}\" --role ROLL`",
+            dir.display(),
+            known.join(", ")
+        ),
+        &format!(
+            "no signing key for '{name}' in {} (there are: {}); make one with `dataskydd keys new --name \"{name}\" --role ROLE`",
+            dir.display(),
+            known.join(", ")
+        ),
+    ))
+    .field("--signer"))
+}

@@ -10,6 +10,8 @@ use crate::i18n::{self, Lang};
 use crate::workspace::Workspace;
 
 mod account;
+mod account_life;
+mod action;
 mod archive;
 mod assess;
 mod assess_all;
@@ -17,6 +19,7 @@ mod breach;
 pub mod choices;
 mod consent;
 mod demo;
+mod demo_life;
 mod demo_photo;
 mod init;
 pub mod keys;
@@ -24,6 +27,7 @@ mod labels;
 mod notice;
 mod org;
 pub mod photo;
+mod report;
 mod rerun;
 mod rerun_more;
 mod sign;
@@ -64,18 +68,31 @@ pub struct Cli {
 pub enum Command {
     /// Create a workspace: dataskydd.toml, empty registers and a signing key
     Init(init::Args),
-    /// The account register: add, import, list, show
+    /// The account register and each account's life: add, import, list, show, apply, decide, due, close
     #[command(
         subcommand,
         after_help = "Exempel / examples:\n  \
                       dataskydd account add nykoping-fb --platform facebook_page --owner Kommunstyrelsen\n  \
                       dataskydd account import konton.csv\n  \
                       dataskydd account list --overdue --json\n  \
-                      dataskydd account show nykoping-fb"
+                      dataskydd account show nykoping-fb\n  \
+                      dataskydd account apply runbacka-ig\n  \
+                      dataskydd account due --within 30d --ics uppfoljning.ics"
     )]
     Account(account::Command),
     /// Assess an account: controller, processors, transfers, CLOUD Act exposure
     Assess(assess::Args),
+    /// The actions assessments found: list, done, assign
+    #[command(
+        subcommand,
+        after_help = "Exempel / examples:\n  \
+                      dataskydd action list --open\n  \
+                      dataskydd action done a-0003 --note \"Biträdesavtal undertecknat\"\n  \
+                      dataskydd action assign a-0003 --to \"Omar Haddad\""
+    )]
+    Action(action::Command),
+    /// The annual report: one signed PDF per committee and one for the organisation, and a CSV
+    Report(report::Args),
     /// May this photo or film be published? Checks consents and local policy
     Photo(photo::Args),
     /// Is a removed post or comment a personal data breach? Must IMY be told, by when?
@@ -190,6 +207,8 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Init(a) => init::run(&ctx, a),
         Command::Account(c) => account::run(&ctx, c),
         Command::Assess(a) => assess::run(&ctx, a),
+        Command::Action(c) => action::run(&ctx, c),
+        Command::Report(a) => report::run(&ctx, a),
         Command::Photo(a) => photo::run(&ctx, a),
         Command::Breach(a) => breach::run(&ctx, a),
         Command::Consent(c) => consent::run(&ctx, c),

@@ -38,6 +38,9 @@ pub fn reevaluate(
     if kind == "breach_evaluation" {
         return super::breach::reevaluate(answers);
     }
+    if let Some(v) = crate::lifecycle::reevaluate(kind, answers, old)? {
+        return Ok(v);
+    }
     Err(Error::input(t(
         &format!("handlingar av slaget '{kind}' kan inte köras om"),
         &format!("records of the kind '{kind}' cannot be re-run"),

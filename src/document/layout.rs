@@ -415,6 +415,8 @@ enum Prepared {
     Grid(Grid),
     Note(Vec<Vec<Line>>),
     PageBreak,
+    /// Label lines, value text and value of each bar.
+    Bars(Vec<(Vec<Line>, String, u64)>),
 }
 
 const LIST_INDENT: f32 = 16.0;
@@ -443,6 +445,17 @@ fn prepare(b: &Block) -> Prepared {
             Prepared::Note(paras.iter().map(|p| wrap(p, inner, BODY.size)).collect())
         }
         Block::PageBreak => Prepared::PageBreak,
+        Block::Bars(bars) => Prepared::Bars(
+            bars.iter()
+                .map(|(l, n)| {
+                    (
+                        wrap(&plain_spans(l, false), BAR_LABEL_W - CELL_PAD_X, TABLE.size),
+                        n.to_string(),
+                        *n,
+                    )
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -458,6 +471,7 @@ impl Prepared {
             Prepared::Grid(_) => 8.0,
             Prepared::Note(_) => 10.0,
             Prepared::PageBreak => 0.0,
+            Prepared::Bars(_) => 8.0,
         }
     }
 
@@ -474,6 +488,7 @@ impl Prepared {
             Prepared::Grid(g) => g.first_need(),
             Prepared::Note(p) => note_first_need(p),
             Prepared::PageBreak => 0.0,
+            Prepared::Bars(b) => b.first().map_or(0.0, |(l, ..)| bar_row_h(l)),
         }
     }
 
@@ -539,6 +554,56 @@ fn place(w: &mut Writer, p: &Prepared, next_lead: f32) {
             place_note(w, paras);
             w.gap(10.0);
         }
+        Prepared::Bars(bars) => {
+            w.gap(p.gap());
+            place_bars(w, bars);
+            w.gap(8.0);
+        }
+    }
+}
+
+const BAR_LABEL_W: f32 = 170.0;
+const BAR_NUMBER_W: f32 = 40.0;
+const BAR_FILL: Rgb = [0.23, 0.42, 0.66];
+const BAR_TRACK: Rgb = [0.93, 0.94, 0.96];
+
+fn bar_row_h(label: &[Line]) -> f32 {
+    label.len().max(1) as f32 * TABLE.leading + 2.0 * CELL_PAD_Y
+}
+
+/// A horizontal bar chart: label, a bar on a light track scaled to the largest value, and
+/// the number. Rows break between pages like table rows.
+fn place_bars(w: &mut Writer, bars: &[(Vec<Line>, String, u64)]) {
+    let max = bars.iter().map(|(_, _, n)| *n).max().unwrap_or(0).max(1) as f32;
+    let track_x = MARGIN_X + BAR_LABEL_W;
+    let track_w = WIDTH - BAR_LABEL_W - BAR_NUMBER_W;
+    for (label, text, n) in bars {
+        let h = bar_row_h(label);
+        w.reserve(h);
+        let top = w.y;
+        let mut y = top + CELL_PAD_Y;
+        for l in label {
+            let saved = w.y;
+            w.y = y;
+            w.text_line(l, MARGIN_X, TABLE, INK);
+            w.y = saved;
+            y += TABLE.leading;
+        }
+        let bar_h = TABLE.leading - 2.0;
+        let bar_y = top + CELL_PAD_Y + 1.0;
+        w.rect(track_x, bar_y, track_w, bar_h, BAR_TRACK);
+        let len = track_w * (*n as f32) / max;
+        if len > 0.0 {
+            w.rect(track_x, bar_y, len, bar_h, BAR_FILL);
+        }
+        let num = wrap(&plain_spans(text, true), BAR_NUMBER_W, TABLE.size);
+        if let Some(line) = num.first() {
+            let saved = w.y;
+            w.y = top + CELL_PAD_Y;
+            w.text_line(line, track_x + track_w + CELL_PAD_X, TABLE, INK);
+            w.y = saved;
+        }
+        w.y = top + h;
     }
 }
 
@@ -1116,6 +1181,42 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod bar_tests {
+    use super::*;
+    use crate::document::markup::parse;
+
+    #[test]
+    fn bars_scale_to_the_largest_and_stay_in_the_body() {
+        let blocks = parse("!bar Hög | 2\n!bar Låg | 4\n!bar Inga | 0\n!bar inte ett tal | x\n");
+        assert_eq!(
+            blocks[0],
+            Block::Bars(vec![
+                ("Hög".into(), 2),
+                ("Låg".into(), 4),
+                ("Inga".into(), 0)
+            ])
+        );
+        assert!(matches!(blocks[1], Block::Paragraph(_)));
+        let pages = layout(&blocks);
+        let fills: Vec<f32> = pages[0]
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Rect { w, color, .. } if *color == BAR_FILL => Some(*w),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(fills.len(), 2, "a zero bar draws no fill");
+        assert!((fills[1] - 2.0 * fills[0]).abs() < 0.01);
+        for i in &pages[0].items {
+            if let Item::Rect { x, w, .. } = i {
+                assert!(*x >= MARGIN_X - 0.01 && x + w <= MARGIN_X + WIDTH + 0.01);
             }
         }
     }

@@ -34,6 +34,9 @@ pub enum Block {
     Note(Vec<Inline>),
     /// `===`
     PageBreak,
+    /// Consecutive `!bar Label | N` lines: a horizontal bar chart of whole numbers, each bar
+    /// as long as its value relative to the largest.
+    Bars(Vec<(String, u64)>),
 }
 
 /// Parses markup into blocks. Never fails: anything that is not a recognised construct is
@@ -62,6 +65,7 @@ enum Open {
     Table(Vec<Vec<String>>),
     KeyValues(Vec<(String, String)>),
     Note(Vec<String>),
+    Bars(Vec<(String, u64)>),
 }
 
 impl Parser {
@@ -107,6 +111,19 @@ impl Parser {
                 }
             }
             return;
+        }
+        if let Some(rest) = t.strip_prefix("!bar ") {
+            let (label, value) = split_kv(rest);
+            if let Ok(n) = value.parse::<u64>() {
+                match &mut self.open {
+                    Open::Bars(bars) => bars.push((label, n)),
+                    _ => {
+                        self.flush();
+                        self.open = Open::Bars(vec![(label, n)]);
+                    }
+                }
+                return;
+            }
         }
         if t.starts_with('|') {
             let cells = split_row(t);
@@ -191,6 +208,7 @@ impl Parser {
                     rows: rows.collect(),
                 });
             }
+            Open::Bars(bars) => self.blocks.push(Block::Bars(bars)),
             Open::KeyValues(rows) => self.blocks.push(Block::KeyValues(
                 rows.into_iter().map(|(k, v)| (k, inline(&v))).collect(),
             )),

@@ -18,6 +18,7 @@
 //! | `- item` | bullet list item, wrapped with a hanging indent; an *indented* plain line right after an item continues it |
 //! | `\| a \| b \|` | table row; the first row of a table is its header (bold, shaded, repeated on every page the table spans); a `\|---\|---\|` separator line is allowed and ignored; rows are never split across pages (unless a single row is taller than a page) |
 //! | `!kv Label \| Value` | key–value line; consecutive ones form the title block (label column bold, value wraps) |
+//! | `!bar Label \| N` | a bar of a horizontal bar chart (N a whole number); consecutive ones scale to the largest |
 //! | `> text` | highlighted note box; consecutive `>` lines form one box, a lone `>` starts a new paragraph inside it |
 //! | `===` | page break |
 //! | `%% comment` | ignored |

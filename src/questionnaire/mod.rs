@@ -197,6 +197,11 @@ pub struct Questionnaire {
 /// The questionnaires compiled into the binary, by id.
 const BUILT_IN: &[(&str, &str)] = &[
     ("account", include_str!("../../questionnaires/account.toml")),
+    (
+        "application",
+        include_str!("../../questionnaires/application.toml"),
+    ),
+    ("closing", include_str!("../../questionnaires/closing.toml")),
     ("breach", include_str!("../../questionnaires/breach.toml")),
     ("photo", include_str!("../../questionnaires/photo.toml")),
 ];

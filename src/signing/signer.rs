@@ -96,6 +96,21 @@ pub trait DigestSigner: Send + Sync {
     }
 }
 
+impl dyn DigestSigner {
+    /// The signer's name (the certificate's CN).
+    pub fn name(&self) -> &str {
+        &self.info().name
+    }
+    /// The signer's role (the certificate's title).
+    pub fn role(&self) -> &str {
+        &self.info().role
+    }
+    /// SHA-256 of the signer certificate, `AB:CD:…`.
+    pub fn fingerprint(&self) -> String {
+        self.info().fingerprint.clone()
+    }
+}
+
 impl DigestSigner for Signer {
     fn chain(&self) -> &[Vec<u8>] {
         Signer::chain(self)
