@@ -471,6 +471,15 @@ fn read_journal(path: &Path) -> Result<Option<Journal>> {
     }
 }
 
+/// Whether the append a journal announced did finish: a new signed checkpoint was written
+/// after the journal, and it covers the register's complete rows. (The journal's removal is
+/// the last step, so a kill can leave a journal behind a finished append.)
+fn journal_finished(j: &Journal, cps: &anchor::Tail, complete: u64) -> bool {
+    j.checkpoints_len != u64::MAX
+        && cps.complete_len > j.checkpoints_len
+        && cps.last.as_ref().is_some_and(|c| c.bytes == complete)
+}
+
 impl Ledger {
     pub fn new(path: impl Into<PathBuf>, columns: &[&str], chained: bool) -> Ledger {
         Ledger {
@@ -655,13 +664,12 @@ impl Ledger {
         };
         f.lock_shared().at(&self.path)?;
         let len = f.seek(SeekFrom::End(0)).at(&self.path)?;
-        let journal = read_journal(&self.path)?;
-        let limit = journal.map(|j| j.start.min(len)).unwrap_or(len);
+        let cps = self.checkpoint_tail()?;
+        let (limit, _) = self.read_limit(&mut f, len, &cps)?;
         let limit = limit.min(complete_len(&mut f, &self.path)?);
         if covered > limit || limit - covered > limit_bytes || covered == 0 {
             return Ok(None);
         }
-        let cps = self.checkpoint_tail()?;
         if let Some(a) = anchor::anchor_for(&self.path) {
             match &cps.last {
                 Some(cp) if cp.bytes == limit && cp.valid(&self.path, &a.trusted()?) => {}
@@ -774,18 +782,17 @@ impl Ledger {
         };
         file.lock_shared().at(&self.path)?;
         let len = file.seek(SeekFrom::End(0)).at(&self.path)?;
-        file.seek(SeekFrom::Start(0)).at(&self.path)?;
-        let journal = read_journal(&self.path)?;
-        let limit = journal.map(|j| j.start.min(len)).unwrap_or(len);
         let cps = self.checkpoint_tail()?;
+        let (limit, pending) = self.read_limit(&mut file, len, &cps)?;
+        file.seek(SeekFrom::Start(0)).at(&self.path)?;
         let w = walk(
             &file,
             &self.walk_opts(limit, cps.last.as_ref().map(|c| c.bytes)),
             f,
         )?;
-        self.check_against_checkpoint(&w, &cps, journal.is_some(), limit)?;
+        self.check_against_checkpoint(&w, &cps, pending, limit)?;
         if let Some((n, _)) = w.torn {
-            if journal.is_none() {
+            if !pending {
                 self.note_torn(n);
             }
         }
@@ -819,6 +826,21 @@ impl Ledger {
             limit,
             watch,
         }
+    }
+
+    /// How far a reader may read, and whether an append is still pending. A journal means
+    /// an append began: readers stop at its start — unless the append's signed checkpoint
+    /// was written and only the journal's removal was cut off (a kill between the last two
+    /// steps), in which case the rows are complete and signed and the next writer keeps
+    /// them ([`journal_finished`], the same test the writer's recovery makes).
+    fn read_limit(&self, file: &mut File, len: u64, cps: &anchor::Tail) -> Result<(u64, bool)> {
+        let Some(j) = read_journal(&self.path)? else {
+            return Ok((len, false));
+        };
+        if journal_finished(&j, cps, complete_len(file, &self.path)?) {
+            return Ok((len, false));
+        }
+        Ok((j.start.min(len), true))
     }
 
     fn checkpoint_tail(&self) -> Result<anchor::Tail> {
@@ -956,10 +978,9 @@ impl Ledger {
         };
         file.lock_shared().at(&self.path)?;
         let len = file.seek(SeekFrom::End(0)).at(&self.path)?;
-        file.seek(SeekFrom::Start(0)).at(&self.path)?;
-        let journal = read_journal(&self.path)?;
-        let limit = journal.map(|j| j.start.min(len)).unwrap_or(len);
         let cps = self.checkpoint_tail()?;
+        let (limit, pending) = self.read_limit(&mut file, len, &cps)?;
+        file.seek(SeekFrom::Start(0)).at(&self.path)?;
         let mut report = VerifyReport::default();
         let mut last_bytes = 0u64;
         if self.chained {
@@ -984,7 +1005,7 @@ impl Ledger {
             &file,
             &self.walk_opts(limit, cps.last.as_ref().map(|c| c.bytes)),
         )?;
-        self.check_against_checkpoint(&w, &cps, journal.is_some(), limit)?;
+        self.check_against_checkpoint(&w, &cps, pending, limit)?;
         report.rows = w.rows;
         report.last_hash = w.head;
         report.torn_bytes = w.torn.map(|(_, b)| b).unwrap_or(0);
@@ -1035,11 +1056,7 @@ impl Tx<'_> {
         if let Some(j) = read_journal(&path)? {
             let covered = cps.last.as_ref().map(|c| c.bytes).unwrap_or(0);
             let complete = complete_len(&mut self.file, &path)?;
-            let finished = cps.last.is_some()
-                && covered == complete
-                && j.checkpoints_len != u64::MAX
-                && cps.complete_len > j.checkpoints_len;
-            if !finished {
+            if !journal_finished(&j, &cps, complete) {
                 if j.start != u64::MAX {
                     if j.start < covered || j.start > len {
                         return Err(Error::CheckFailed(t(

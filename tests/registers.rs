@@ -744,3 +744,56 @@ fn the_index_is_rebuilt_after_an_append_a_deletion_and_tampering() {
         .code(1)
         .stderr_has("kontrollpunkt");
 }
+
+/// The last two steps of an append are "write the signed checkpoint" and "remove the
+/// journal". A kill between them leaves a journal behind a finished append (seen in CI:
+/// `assess --all` killed at 1142 ms, then the next run called the register tampered).
+/// Readers and the next writer must both see the append as finished and keep its rows.
+#[test]
+fn a_journal_left_behind_a_finished_append_keeps_its_rows() {
+    let ws = setup("gdpr");
+    add(&ws, "elev-1", "guardian", "2016");
+    let start = ws.bytes("consents.csv").len();
+    let cps = ws.bytes("consents.csv.checkpoints").len();
+    add(&ws, "elev-2", "guardian", "2016");
+    ws.write(
+        "consents.csv.journal",
+        &format!("dataskydd-journal-v1 {start} {cps}\n"),
+    );
+    let l = ws.run(&["consent", "list", "--json"]).ok().json();
+    assert_eq!(l["consents"].as_array().unwrap().len(), 2);
+    ws.run(&["consent", "verify"]).ok();
+    ws.run(&["verify-registers"]).ok();
+    add(&ws, "elev-3", "guardian", "2016");
+    assert!(!ws.file("consents.csv.journal").exists());
+    let l = ws.run(&["consent", "list", "--json"]).ok().json();
+    assert_eq!(l["consents"].as_array().unwrap().len(), 3);
+}
+
+/// The same journal before the checkpoint was written is an unfinished append: readers
+/// stop at its start and the next writer cuts the rows off.
+#[test]
+fn a_journal_before_the_checkpoint_rolls_the_append_back() {
+    let ws = setup("gdpr");
+    add(&ws, "elev-1", "guardian", "2016");
+    let start = ws.bytes("consents.csv").len();
+    let cps_before = ws.bytes("consents.csv.checkpoints");
+    add(&ws, "elev-2", "guardian", "2016");
+    // As if killed after the rows' fsync, before the checkpoint.
+    std::fs::write(ws.file("consents.csv.checkpoints"), &cps_before).unwrap();
+    ws.write(
+        "consents.csv.journal",
+        &format!("dataskydd-journal-v1 {start} {}\n", cps_before.len()),
+    );
+    let l = ws.run(&["consent", "list", "--json"]).ok().json();
+    assert_eq!(l["consents"].as_array().unwrap().len(), 1);
+    add(&ws, "elev-3", "guardian", "2016");
+    let l = ws.run(&["consent", "list", "--json"]).ok().json();
+    let subjects: Vec<&str> = l["consents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["elev-1", "elev-3"]);
+}
