@@ -131,6 +131,9 @@ struct DemoConsent {
     valid_until: String,
     evidence: String,
     collection_method: String,
+    /// B5: the sensitive context explicitly consented to.
+    #[serde(default)]
+    explicit_art9: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,6 +273,7 @@ fn fill(ws: &Workspace, m: &Manifest) -> Result<Report> {
             language: m.defaults.notice_language.clone(),
             collection_method: c.collection_method.clone(),
             withdrawal_method: String::new(),
+            explicit_art9: c.explicit_art9.clone(),
         };
         valid.push(
             consents::validate(&input, &channels, crate::clock::today()).map_err(|p| {

@@ -57,6 +57,11 @@ pub struct Ledger {
     /// An old register of this kind without `prev_hash,hash` is read as it is and, on the
     /// first write, converted to a chained one (the old file is kept beside it).
     pub upgradable: bool,
+    /// The columns of the version before the last column(s) were added at the end (the
+    /// consent register's `explicit_art9`, rules 2026.12). A register with that header is
+    /// read as it is, the new columns empty, and on the first write rewritten with the new
+    /// header (see [`Tx::add_columns`]; the old file is kept beside it).
+    pub previous: Option<Vec<String>>,
 }
 
 /// One row as read from disk, with its 1-based physical line number.
@@ -124,7 +129,11 @@ impl Fields {
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
+    /// The field's bytes; a column the row's register version did not have yet is empty.
     pub fn get(&self, i: usize) -> &[u8] {
+        if i >= self.ends.len() {
+            return &[];
+        }
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.buf[start..self.ends[i]]
     }
@@ -133,9 +142,7 @@ impl Fields {
         std::str::from_utf8(self.get(i)).unwrap_or("")
     }
     pub fn strings(&self, n: usize) -> Vec<String> {
-        (0..n.min(self.len()))
-            .map(|i| self.str(i).to_string())
-            .collect()
+        (0..n).map(|i| self.str(i).to_string()).collect()
     }
     fn truncate(&mut self, n: usize) {
         self.ends.truncate(n);
@@ -233,6 +240,8 @@ struct Walk {
     unchained: bool,
     /// Line number after the watched offset (the first row after a checkpoint).
     line_after_watch: Option<usize>,
+    /// The header is the previous version's ([`Ledger::previous`]).
+    previous_format: bool,
 }
 
 struct WalkOpts<'a> {
@@ -240,6 +249,7 @@ struct WalkOpts<'a> {
     columns: &'a [String],
     chained: bool,
     upgradable: bool,
+    previous: Option<&'a [String]>,
     limit: u64,
     watch: Option<u64>,
 }
@@ -276,11 +286,22 @@ fn walk<R: Read>(
         .map_err(|k| fields_error(k).in_file(path).at_line(1))?;
     let header_fields: Vec<&str> = (0..fields.len()).map(|i| fields.str(i)).collect();
     let mut chained = o.chained;
+    let mut width = o.columns.len();
+    let previous: Option<Vec<&str>> = o.previous.map(|p| {
+        let mut v: Vec<&str> = p.iter().map(String::as_str).collect();
+        v.push(PREV_HASH);
+        v.push(HASH);
+        v
+    });
     if header_fields != names {
         if o.chained && o.upgradable && header_fields == plain {
             chained = false;
             w.unchained = true;
             names = plain;
+        } else if o.chained && previous.as_deref() == Some(&header_fields[..]) {
+            names = previous.unwrap_or_default();
+            width = names.len() - 2;
+            w.previous_format = true;
         } else {
             return Err(header_error(&names, &header_fields)
                 .in_file(path)
@@ -341,7 +362,7 @@ fn walk<R: Read>(
             });
         }
         if chained {
-            fields.truncate(o.columns.len());
+            fields.truncate(width);
             fields.hash.clear();
             fields.hash.push_str(&prev);
         }
@@ -436,6 +457,25 @@ struct Journal {
     checkpoints_len: u64,
 }
 
+fn migrating_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".migrating");
+    PathBuf::from(s)
+}
+
+/// The chain hash of the last row of a chained register's bytes (the header's hash when
+/// it has no rows).
+fn last_head(bytes: &[u8]) -> Option<String> {
+    let body = bytes.strip_suffix(b"\n")?;
+    let start = memchr::memrchr(b'\n', body).map_or(0, |i| i + 1);
+    if start == 0 {
+        return Some(sha256_hex(bytes));
+    }
+    let line = &body[start..];
+    let cut = memchr::memrchr(b',', line)?;
+    Some(String::from_utf8_lossy(&line[cut + 1..]).into_owned())
+}
+
 fn journal_path(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(".journal");
@@ -488,7 +528,19 @@ impl Ledger {
             chained,
             numbered: true,
             upgradable: false,
+            previous: None,
         }
+    }
+
+    /// See [`Ledger::previous`] (the field): `previous` are the columns before the last
+    /// ones were added.
+    pub fn adds_columns(mut self, previous: &[&str]) -> Ledger {
+        debug_assert!(previous.len() < self.columns.len());
+        debug_assert!(self
+            .columns
+            .starts_with(&previous.iter().map(|s| s.to_string()).collect::<Vec<_>>()));
+        self.previous = Some(previous.iter().map(|s| s.to_string()).collect());
+        self
     }
 
     /// Appends without counting lines (`AppendReport::first_line` is 0): one append then
@@ -632,6 +684,11 @@ impl Ledger {
     pub fn split_row(&self, body: &[u8], out: &mut Fields) -> Result<()> {
         split_fields(body, out).map_err(|k| fields_error(k).in_file(&self.path))?;
         let want = self.columns.len() + if self.chained { 2 } else { 0 };
+        let old = self.previous.as_ref().map(|p| p.len() + 2);
+        if self.chained && Some(out.len()) == old {
+            out.truncate(out.len() - 2);
+            return Ok(());
+        }
         if out.len() != want {
             return Err(Error::CheckFailed(format!(
                 "{}: {}",
@@ -823,6 +880,7 @@ impl Ledger {
             columns: &self.columns,
             chained: self.chained,
             upgradable: self.upgradable,
+            previous: self.previous.as_deref(),
             limit,
             watch,
         }
@@ -1051,6 +1109,9 @@ impl Tx<'_> {
     /// register, and checks the chain's head against the last checkpoint.
     fn recover(&mut self) -> Result<()> {
         let path = self.ledger.path.clone();
+        if self.ledger.previous.is_some() {
+            self.finish_add_columns()?;
+        }
         let mut len = self.file.seek(SeekFrom::End(0)).at(&path)?;
         let cps = self.ledger.checkpoint_tail()?;
         if let Some(j) = read_journal(&path)? {
@@ -1126,6 +1187,9 @@ impl Tx<'_> {
         }
         if self.ledger.upgradable && self.is_unchained()? {
             return self.upgrade(cps.last.is_some());
+        }
+        if self.ledger.previous.is_some() && self.header_is_previous()? {
+            return self.add_columns(&cps);
         }
         // The head: the last checkpoint's, after checking the row it ends in; rows after
         // it, or no checkpoint for a register with rows, are refused (see the reads).
@@ -1215,6 +1279,20 @@ impl Tx<'_> {
     }
 
     fn is_unchained(&mut self) -> Result<bool> {
+        let columns = self.ledger.columns.clone();
+        self.header_is(&columns)
+    }
+
+    fn header_is_previous(&mut self) -> Result<bool> {
+        let Some(mut previous) = self.ledger.previous.clone() else {
+            return Ok(false);
+        };
+        previous.push(PREV_HASH.into());
+        previous.push(HASH.into());
+        self.header_is(&previous)
+    }
+
+    fn header_is(&mut self, want: &[String]) -> Result<bool> {
         let path = self.ledger.path.clone();
         self.file.seek(SeekFrom::Start(0)).at(&path)?;
         let mut r = BufReader::new((&self.file).take(1 << 16));
@@ -1225,13 +1303,123 @@ impl Tx<'_> {
             return Ok(false);
         }
         let names: Vec<&str> = (0..f.len()).map(|i| f.str(i)).collect();
-        Ok(names
-            == self
+        Ok(names == want.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// A register of the previous version (fewer columns, see [`Ledger::previous`]) gets
+    /// the new header on its first write. Its whole chain is checked against its signed
+    /// checkpoint first, so no tampered row is carried over; then every row is written
+    /// again with the new columns empty and a new chain, the old file is kept as
+    /// `FILE.before-TIME` (a hard link: the evidence as it was), and a checkpoint of the new
+    /// state is signed and appended to the same checkpoints file. The new file is written
+    /// as `FILE.migrating` and its checkpoint signed before it takes the register's name,
+    /// so a kill at any point leaves either the old register or the new one with its
+    /// checkpoint ([`Tx::finish_add_columns`] completes the rename).
+    fn add_columns(&mut self, cps: &anchor::Tail) -> Result<()> {
+        let path = self.ledger.path.clone();
+        let rows = {
+            let mut rows = Vec::new();
+            let o = self
                 .ledger
-                .columns
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>())
+                .walk_opts(self.end, cps.last.as_ref().map(|c| c.bytes));
+            let w = walk(rewind(&self.file, &path)?, &o, |_, f| {
+                rows.push(f.strings(self.ledger.columns.len()));
+                Ok(())
+            })
+            .map_err(nothing_written)?;
+            self.ledger
+                .check_against_checkpoint(&w, cps, false, self.end)
+                .map_err(nothing_written)?;
+            rows
+        };
+        let stamp = crate::clock::now().format("%Y%m%dT%H%M%S").to_string();
+        let keep = PathBuf::from(format!("{}.before-{stamp}", path.display()));
+        let next = migrating_path(&path);
+        let _ = std::fs::remove_file(&next);
+        let mut buf = self.ledger.header_line();
+        let mut prev = sha256_hex(&buf);
+        for r in &rows {
+            let (line, h) = chain_line(r, &prev);
+            buf.extend_from_slice(&line);
+            prev = h;
+        }
+        let res = (|| -> Result<()> {
+            let mut out = files::create_new(&next).map_err(|e| files::open_error(&next, e))?;
+            out.write_all(&buf).at(&next)?;
+            out.sync_all().at(&next)?;
+            if !keep.exists() {
+                std::fs::hard_link(&path, &keep).at(&keep)?;
+            }
+            files::sync_dir(&files::parent(&path))?;
+            if let Some(a) = anchor::anchor_for(&path) {
+                let cp = Checkpoint::make(a.as_ref(), &path, buf.len() as u64, &prev)?;
+                anchor::append(&path, self.checkpoints_len, &cp)?;
+            }
+            std::fs::rename(&next, &path).at(&path)?;
+            files::sync_dir(&files::parent(&path))
+        })();
+        if res.is_err() {
+            let _ = std::fs::remove_file(&next);
+            let _ = anchor::truncate(&path, self.checkpoints_len);
+        }
+        res?;
+        eprintln!(
+            "{}",
+            t(
+                &format!(
+                    "Obs: {} har fått nya kolumner ({}); raderna är oförändrade, kedjan och en ny signerad kontrollpunkt är gjorda, och den gamla filen finns kvar som {}.",
+                    path.display(),
+                    self.ledger.columns[self.ledger.previous.as_ref().map_or(0, Vec::len)..].join(", "),
+                    keep.display()
+                ),
+                &format!(
+                    "Note: {} has new columns ({}); the rows are unchanged, the chain and a new signed checkpoint are made, and the old file is kept as {}.",
+                    path.display(),
+                    self.ledger.columns[self.ledger.previous.as_ref().map_or(0, Vec::len)..].join(", "),
+                    keep.display()
+                ),
+            )
+        );
+        let f = files::open_rw(&path).map_err(|e| files::open_error(&path, e))?;
+        f.lock().at(&path)?;
+        self.file = f;
+        self.end = buf.len() as u64;
+        self.head = prev;
+        self.anchored_rows = !rows.is_empty();
+        self.checkpoints_len = anchor::read_tail(&path)?.complete_len;
+        Ok(())
+    }
+
+    /// A `FILE.migrating` left by a kill inside [`Tx::add_columns`]: if its checkpoint was
+    /// signed (the last checkpoint covers exactly its bytes and head), it becomes the
+    /// register; otherwise it never counted and goes.
+    fn finish_add_columns(&mut self) -> Result<()> {
+        let path = self.ledger.path.clone();
+        let next = migrating_path(&path);
+        let bytes = match std::fs::read(&next) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::io(&next, e)),
+        };
+        let cps = self.ledger.checkpoint_tail()?;
+        let cols: Vec<&str> = self.ledger.columns.iter().map(String::as_str).collect();
+        let signed = match (&cps.last, parse_rows(&bytes, &next, &cols, true)) {
+            (Some(cp), Ok(_)) => {
+                let head = last_head(&bytes);
+                cp.bytes == bytes.len() as u64 && head.as_deref() == Some(cp.head.as_str())
+            }
+            _ => false,
+        };
+        if signed {
+            std::fs::rename(&next, &path).at(&path)?;
+            files::sync_dir(&files::parent(&path))?;
+            let f = files::open_rw(&path).map_err(|e| files::open_error(&path, e))?;
+            f.lock().at(&path)?;
+            self.file = f;
+        } else {
+            std::fs::remove_file(&next).at(&next)?;
+        }
+        Ok(())
     }
 
     /// An old register without `prev_hash,hash`: written again with the chain (the old file
@@ -1543,6 +1731,7 @@ pub fn parse_rows(bytes: &[u8], path: &Path, columns: &[&str], chained: bool) ->
             columns: &cols,
             chained,
             upgradable: false,
+            previous: None,
             limit: bytes.len() as u64,
             watch: None,
         },
@@ -1580,6 +1769,7 @@ pub fn verify_chain(bytes: &[u8], path: &Path) -> Result<VerifyReport> {
             columns: &cols,
             chained: true,
             upgradable: false,
+            previous: None,
             limit: bytes.len() as u64,
             watch: None,
         },

@@ -168,6 +168,7 @@ fn consent_cases_are_consents_or_problems() {
                 language: get(12),
                 collection_method: get(13),
                 withdrawal_method: get(14),
+                explicit_art9: get(15),
             };
             if let Ok(v) = dataskydd::registers::consents::validate(&input, &channels, today) {
                 for f in [&v.subject, &v.giver, &v.evidence] {

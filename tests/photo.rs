@@ -99,3 +99,46 @@ fn no_terminal_no_answers_is_a_clear_error() {
     let ws = setup("gdpr");
     ws.run(&["photo"]).code(2).stderr_has("--answers");
 }
+
+/// B5: a picture that reveals Art. 9 data needs a consent registered as explicit for that
+/// context (`consent add --explicit-art9`); an ordinary consent is refused by name.
+#[test]
+fn b5_only_a_consent_registered_as_explicit_covers_a_sensitive_picture() {
+    let ws = setup("gdpr");
+    let ordinary = add(&ws, "elev-0042", "guardian", "2016");
+    let sensitive =
+        answers(10, true).replace("reveals_sensitive = false", "reveals_sensitive = true");
+    ws.write("s.toml", &sensitive);
+    let d = ws
+        .run(&["photo", "--answers", "s.toml", "--json", "--dry-run"])
+        .ok()
+        .json();
+    assert_eq!(d["decision"], "not_allowed");
+    let codes: Vec<&str> = d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"ART9-CONSENT-NOT-EXPLICIT"), "{codes:?}");
+    // The guardian's explicit consent for the context.
+    ws.run(&["consent", "withdraw", &ordinary]).ok();
+    let mut args = crate::consent::add_args("elev-0042", "guardian", "2016");
+    args.extend(["--explicit-art9", "bilder från elevhälsans hälsovecka"]);
+    let id = ws.run(&args).ok().json()["consent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let d = ws
+        .run(&["photo", "--answers", "s.toml", "--json"])
+        .ok()
+        .json();
+    assert_eq!(d["law"]["basis"], "explicit_consent", "{d}");
+    assert_eq!(d["decision"], "allowed", "{d}");
+    assert_eq!(d["people"][0]["consent_ids"][0], id.as_str());
+    // The receipt names the context.
+    let receipt = ws.file(&format!("output/consent-{id}.pdf"));
+    let text = crate::test::tool("pdftotext", &[receipt.to_str().unwrap(), "-"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("hälsovecka"), "{text}");
+}

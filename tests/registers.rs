@@ -797,3 +797,100 @@ fn a_journal_before_the_checkpoint_rolls_the_append_back() {
         .collect();
     assert_eq!(subjects, ["elev-1", "elev-3"]);
 }
+
+/// Rewrites the workspace's consent register as rules 2026.11 wrote it (21 columns, no
+/// `explicit_art9`), with its chain and a checkpoint signed by the workspace key, as a
+/// register carried over from the previous version would be.
+fn as_2026_11(ws: &Workspace) {
+    use dataskydd::ledger::Ledger;
+    use dataskydd::registers::consents::COLUMNS;
+    let path = ws.file("consents.csv");
+    let rows =
+        dataskydd::ledger::parse_rows(&ws.bytes("consents.csv"), &path, COLUMNS, true).unwrap();
+    for side in [
+        "consents.csv",
+        "consents.csv.checkpoints",
+        "consents.csv.index",
+    ] {
+        let _ = std::fs::remove_file(ws.file(side));
+    }
+    let w = dataskydd::workspace::Workspace::open(ws.path()).unwrap();
+    dataskydd::registers::WorkspaceAnchor::install(&w);
+    let old = Ledger::new(&path, &COLUMNS[..21], true);
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.fields[..21].to_vec()).collect();
+    old.append(&rows).unwrap();
+    assert!(ws
+        .read("consents.csv")
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with("recorded_at,prev_hash,hash"));
+}
+
+/// B5 adds the column `explicit_art9` to consents.csv. A 2026.11 register is read as it is
+/// (the new column empty), and on its first write gets the new header: every row kept, the
+/// old file kept beside it, a new signed checkpoint, and every check still passing.
+#[test]
+fn a_2026_11_consent_register_is_read_and_gets_the_new_column_on_its_first_write() {
+    let ws = setup("gdpr");
+    let first = add(&ws, "elev-1", "guardian", "2016");
+    add(&ws, "elev-2", "guardian", "2016");
+    as_2026_11(&ws);
+    let before = ws.bytes("consents.csv");
+    // Reading changes nothing.
+    let l = ws.run(&["consent", "list", "--json"]).ok().json();
+    assert_eq!(l["consents"].as_array().unwrap().len(), 2);
+    assert_eq!(l["consents"][0]["explicit_art9"], "");
+    ws.run(&["consent", "verify"]).ok();
+    ws.run(&["verify-registers"]).ok();
+    assert_eq!(ws.bytes("consents.csv"), before);
+    // The first write upgrades it.
+    let mut args = crate::consent::add_args("elev-3", "guardian", "2016");
+    args.extend(["--explicit-art9", "bilder från elevhälsans hälsovecka"]);
+    let out = ws.run(&args).ok();
+    assert!(out.stderr.contains("explicit_art9"), "{}", out.stderr);
+    let text = ws.read("consents.csv");
+    assert!(text
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with("recorded_at,explicit_art9,prev_hash,hash"));
+    let kept: Vec<_> = std::fs::read_dir(ws.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("consents.csv.before-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(ws.bytes(&kept[0]), before, "the old file is kept as it was");
+    let l = ws.run(&["consent", "list", "--json"]).ok().json();
+    let all = l["consents"].as_array().unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0]["consent_id"], first.as_str());
+    assert_eq!(
+        all[2]["explicit_art9"],
+        "bilder från elevhälsans hälsovecka"
+    );
+    ws.run(&["consent", "verify"]).ok();
+    ws.run(&["verify-registers"]).ok();
+    ws.run(&["consent", "withdraw", &first, "--json"]).ok();
+}
+
+/// A 2026.11 register altered after its checkpoint is not upgraded (that would launder the
+/// change into a fresh chain): refused, nothing written.
+#[test]
+fn a_tampered_2026_11_register_is_not_upgraded() {
+    let ws = setup("gdpr");
+    add(&ws, "elev-1", "guardian", "2016");
+    as_2026_11(&ws);
+    let s = ws.read("consents.csv");
+    ws.write(
+        "consents.csv",
+        &recompute_chain(&s.replace("Vårdnadshavare", "Någon annan")),
+    );
+    let before = ws.bytes("consents.csv");
+    ws.run(&crate::consent::add_args("elev-2", "guardian", "2016"))
+        .code(1);
+    assert_eq!(ws.bytes("consents.csv"), before);
+    assert!(!ws.file("consents.csv.migrating").exists());
+}

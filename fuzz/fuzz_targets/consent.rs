@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
             language: get(12),
             collection_method: get(13),
             withdrawal_method: get(14),
+            explicit_art9: get(15),
         };
         if let Ok(v) = dataskydd::registers::consents::validate(&input, &channels, today) {
             // What validates is what the register stores: every field passes its check.

@@ -40,7 +40,7 @@ pub enum Command {
     List(ListArgs),
     /// Import a list of consents (CSV): every row is checked first; all or nothing
     #[command(
-        after_help = "Exempel / example:\n  dataskydd consent import samtycken-ht2026.csv\n\nThe header: subject,role,birth_year,given_by,giver,purpose,channel,media,valid_from,valid_until,evidence\n(optional: notice_version,language,collection_method,withdrawal_method); several values in a field\nare comma-separated and quoted: \"inform_activity,event\"."
+        after_help = "Exempel / example:\n  dataskydd consent import samtycken-ht2026.csv\n\nThe header: subject,role,birth_year,given_by,giver,purpose,channel,media,valid_from,valid_until,evidence\n(optional: notice_version,language,collection_method,withdrawal_method,explicit_art9); several values in a field\nare comma-separated and quoted: \"inform_activity,event\"."
     )]
     Import(ImportArgs),
     /// Everything held about a person (GDPR art. 15): consents, withdrawals, publications; text, JSON and a signed PDF
@@ -101,6 +101,11 @@ pub struct AddArgs {
     /// How the consent can be withdrawn (shown on the receipt)
     #[arg(long, default_value = "")]
     pub withdrawal_method: String,
+    /// The sensitive context (Art. 9: health, religion, ...) the person explicitly
+    /// consented to, in the words of the form, e.g. "bilder från elevhälsans
+    /// hälsovecka". Only such a consent lets a picture that reveals it be published.
+    #[arg(long = "explicit-art9", value_name = "TEXT", default_value = "")]
+    pub explicit_art9: String,
     /// Folder for the receipt (default: output/)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -242,6 +247,7 @@ fn add(ws: &Workspace, reg: &Register, a: Box<AddArgs>) -> Result<i32> {
         language: a.notice_language,
         collection_method: a.collection_method,
         withdrawal_method: a.withdrawal_method,
+        explicit_art9: a.explicit_art9,
     };
     let channels = known_channels(&ws.accounts_csv())?;
     let valid = consents::validate(&input, &channels, crate::clock::today())
@@ -678,6 +684,7 @@ fn table_header() -> Vec<&'static str> {
         "withdrawn_at",
         "withdrawn_by",
         "withdrawn_via",
+        "explicit_art9",
     ]
 }
 
@@ -705,6 +712,7 @@ fn table_row(c: &Consent, today: NaiveDate) -> Vec<String> {
         w.map(|w| w.withdrawn_at.clone()).unwrap_or_default(),
         w.map(|w| w.withdrawn_by.clone()).unwrap_or_default(),
         w.map(|w| w.withdrawn_via.clone()).unwrap_or_default(),
+        c.explicit_art9.clone(),
     ]
 }
 
@@ -726,6 +734,7 @@ const IMPORT_OPTIONAL: &[&str] = &[
     "language",
     "collection_method",
     "withdrawal_method",
+    "explicit_art9",
 ];
 
 /// A reader that hashes what passes through it (the import file's identity, in the same
@@ -853,6 +862,7 @@ fn each_import_row(
                 language: get(12),
                 collection_method: get(13),
                 withdrawal_method: get(14),
+                explicit_art9: get(15),
             }),
         ))?;
     }

@@ -67,8 +67,10 @@ pub fn lookup(ws: &Workspace, a: &PhotoAnswers) -> Result<ConsentLookup> {
                     collection_method: c.collection_method.clone(),
                     evidence: c.evidence.clone(),
                     birth_year: Some(c.birth_year),
-                    // B5: the register has no explicit_art9 column yet (registers).
-                    explicit_art9: false,
+                    // B5: registered as explicit for a sensitive context. The tool cannot
+                    // read whether the text covers this picture; the record names the
+                    // consent, whose receipt shows the text, for the principal to check.
+                    explicit_art9: !c.explicit_art9.trim().is_empty(),
                 })
                 .collect();
             (subject, views)

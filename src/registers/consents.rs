@@ -40,7 +40,14 @@ pub const COLUMNS: &[&str] = &[
     "withdrawn_by",
     "withdrawn_via",
     "recorded_at",
+    // Rules 2026.12 (B5): the sensitive context the person explicitly consented to
+    // (Art. 9(2)(a)); empty when none. Registers from before it are read with it empty and
+    // get the column on their first write (`Ledger::adds_columns`).
+    "explicit_art9",
 ];
+/// The columns before `explicit_art9` was added.
+const COLUMNS_2026_11: usize = 21;
+const C_EXPLICIT_ART9: usize = 21;
 const C_ID: usize = 0;
 const C_EVENT: usize = 1;
 const C_SUBJECT: usize = 3;
@@ -82,6 +89,9 @@ pub struct Input {
     pub language: String,
     pub collection_method: String,
     pub withdrawal_method: String,
+    /// B5: the sensitive context (Art. 9) this consent was explicitly given for; empty when
+    /// it is an ordinary consent.
+    pub explicit_art9: String,
 }
 
 /// A consent as held in the register, with its withdrawal if any.
@@ -103,6 +113,8 @@ pub struct Consent {
     pub language: String,
     pub collection_method: String,
     pub withdrawal_method: String,
+    /// B5: the sensitive context explicitly consented to (empty: an ordinary consent).
+    pub explicit_art9: String,
     pub given_at: String,
     pub line: usize,
     pub withdrawal: Option<Withdrawal>,
@@ -237,7 +249,9 @@ pub struct Register {
 impl Register {
     pub fn at(path: impl Into<PathBuf>) -> Register {
         Register {
-            ledger: Ledger::new(path, COLUMNS, true).unnumbered(),
+            ledger: Ledger::new(path, COLUMNS, true)
+                .unnumbered()
+                .adds_columns(&COLUMNS[..COLUMNS_2026_11]),
         }
     }
 
@@ -469,6 +483,7 @@ pub fn given_row(c: &Valid, id: &str, now: &str) -> Vec<String> {
         String::new(),
         String::new(),
         now.to_string(),
+        c.explicit_art9.clone(),
     ]
 }
 
@@ -585,6 +600,7 @@ fn parse_given(rec: &Fields, line: usize) -> Result<Consent> {
         language: s(15)?,
         collection_method: s(16)?,
         withdrawal_method: s(17)?,
+        explicit_art9: s(C_EXPLICIT_ART9)?,
         line,
         withdrawal: None,
     })
@@ -640,6 +656,7 @@ pub struct Valid {
     pub language: String,
     pub collection_method: String,
     pub withdrawal_method: String,
+    pub explicit_art9: String,
 }
 
 impl Valid {
@@ -662,6 +679,7 @@ impl Valid {
             language: self.language.clone(),
             collection_method: self.collection_method.clone(),
             withdrawal_method: self.withdrawal_method.clone(),
+            explicit_art9: self.explicit_art9.clone(),
             given_at: given_at.to_string(),
             line: 0,
             withdrawal: None,
@@ -819,6 +837,7 @@ pub fn validate(
     for (field, v) in [
         ("notice_version", &input.notice_version),
         ("withdrawal_method", &input.withdrawal_method),
+        ("explicit_art9", &input.explicit_art9),
     ] {
         if let Err(e) = crate::ledger::check_field(v) {
             bad(field, e.to_string());
@@ -854,6 +873,7 @@ pub fn validate(
         } else {
             text(&input.withdrawal_method)
         },
+        explicit_art9: text(&input.explicit_art9),
     })
 }
 
@@ -900,6 +920,7 @@ mod tests {
             language: "sv".into(),
             collection_method: "signed_form".into(),
             withdrawal_method: "x".into(),
+            explicit_art9: String::new(),
             given_at: "2026-08-01T10:00:00+02:00".into(),
             line: 2,
             withdrawal: None,

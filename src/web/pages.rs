@@ -417,6 +417,22 @@ fn consent_fields(
             )),
             Vec::new(),
         ),
+        form::Field {
+            required: false,
+            ..mk(
+            "explicit_art9",
+            "text",
+            t(
+                "Uttryckligt samtycke till känsliga uppgifter (lämna tomt om det inte gäller)",
+                "Explicit consent to sensitive data (leave empty if it does not apply)",
+            ),
+            Some(t(
+                "Art. 9.2 a GDPR: skriv det känsliga sammanhang blanketten uttryckligen nämner, t.ex. \"bilder från elevhälsans hälsovecka\". Bara ett sådant samtycke räcker för en bild som visar hälsa, religion eller annat känsligt.",
+                "GDPR Art. 9(2)(a): write the sensitive context the form names explicitly, e.g. \"pictures from the pupil health week\". Only such a consent suffices for a picture that shows health, religion or other sensitive data.",
+            )),
+            Vec::new(),
+        )
+        },
     ]
 }
 
@@ -504,6 +520,7 @@ async fn consent_add(
             valid_from: get1(&pairs, "valid_from").into(),
             valid_until: get1(&pairs, "valid_until").into(),
             evidence: get1(&pairs, "evidence").into(),
+            explicit_art9: get1(&pairs, "explicit_art9").into(),
             ..Default::default()
         };
         let ws = app.ws_for(&me);
