@@ -19,6 +19,7 @@ pub mod document;
 pub mod error;
 pub mod finding;
 pub mod i18n;
+pub mod input;
 pub mod ledger;
 pub mod lifecycle;
 pub mod notice;

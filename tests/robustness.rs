@@ -273,3 +273,36 @@ fn closed_stdout_with_json_is_quiet() {
         out.status
     );
 }
+
+/// `--answers /dev/zero` (or a pipe, or a folder) is refused at once, naming the file, and
+/// an answers file larger than any real one stops at the limit: nothing is read for ever.
+#[test]
+fn a_device_a_folder_or_a_huge_answers_file_is_refused_quickly() {
+    let ws = with_two_accounts();
+    let accounts = ws.bytes("accounts.csv");
+    for args in [
+        vec!["assess", "a-1", "--answers", "/dev/zero"],
+        vec!["photo", "--answers", "/dev/zero"],
+        vec!["breach", "--answers", "/dev/zero"],
+        vec!["rerun", "/dev/zero"],
+    ] {
+        ws.run(&args)
+            .code(2)
+            .stderr_has("/dev/zero")
+            .stderr_has("ingen vanlig fil");
+    }
+    ws.run(&["assess", "a-1", "--answers", "output"])
+        .code(2)
+        .stderr_has("mapp");
+    let big = ws.file("stor.toml");
+    std::fs::write(&big, vec![b'#'; 2 << 20]).unwrap();
+    ws.run(&["assess", "a-1", "--answers", "stor.toml"])
+        .code(2)
+        .stderr_has("stor.toml")
+        .stderr_has("1 MiB");
+    ws.cmd(&["--lang", "en", "photo", "--answers", "/dev/zero"])
+        .run()
+        .code(2)
+        .stderr_has("not an ordinary file");
+    assert_eq!(ws.bytes("accounts.csv"), accounts);
+}

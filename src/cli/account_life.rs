@@ -148,7 +148,10 @@ fn answers_text(
     start: Value,
 ) -> Result<(String, PathBuf)> {
     if let Some(f) = file {
-        return Ok((std::fs::read_to_string(f).at(f)?, f.clone()));
+        return Ok((
+            crate::input::read_text(f, crate::input::ANSWERS_LIMIT)?,
+            f.clone(),
+        ));
     }
     if !std::io::stdin().is_terminal() {
         return Err(questionnaire::prompt::no_terminal());

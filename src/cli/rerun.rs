@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
-    let pdf = std::fs::read(&a.file).at(&a.file)?;
+    let pdf = crate::input::read(&a.file, crate::input::RECORD_LIMIT)?;
     let ws = ctx.workspace().ok();
     let r = crate::pipeline::rerun::rerun(&pdf, &a.file, ws.as_ref())?;
     let (kind, signature, old, new, diff) = (&r.kind, &r.signature, &r.then, &r.now, &r.diff);

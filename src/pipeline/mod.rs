@@ -48,7 +48,7 @@ pub enum Answers {
 impl Answers {
     /// The answers in a file (read now; a missing file is an error naming it).
     pub fn from_file(path: &Path) -> Result<Answers> {
-        let text = std::fs::read_to_string(path).at(path)?;
+        let text = crate::input::read_text(path, crate::input::ANSWERS_LIMIT)?;
         Ok(Answers::Toml {
             text,
             file: path.to_path_buf(),

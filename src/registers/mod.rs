@@ -106,7 +106,7 @@ impl WorkspaceAnchor {
     fn signer(&self) -> Result<Arc<Signer>> {
         self.signer
             .get_or_init(|| {
-                if !self.key.exists() {
+                if matches!(std::fs::metadata(&self.key), Err(e) if e.kind() == std::io::ErrorKind::NotFound) {
                     return Err(t(
                         &format!(
                             "arbetsytan har ingen signeringsnyckel ({}), och registren signeras efter varje skrivning: skapa en med `dataskydd keys new --name NAMN --role ROLL --default`. Inget skrevs",
