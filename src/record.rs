@@ -235,6 +235,22 @@ pub fn render_signed(
         &now,
         record.answers_toml.is_some(),
     ));
+    // The registers' state as this record is made (see `registers::witness`): in
+    // result.json always, and as one line for the archivist, except on the texts meant
+    // for the person the data is about (a receipt, an extract).
+    let states = crate::registers::witness::states(ws)?;
+    if !states.is_empty() && !matches!(record.template, "consent_receipt" | "consent_extract") {
+        markup.push_str(&crate::i18n::t(
+            &format!(
+                "!kv Registrens kedjesummor när handlingen skapades | {}\n",
+                document::escape(&crate::registers::witness::summary(&states))
+            ),
+            &format!(
+                "!kv The registers' chain heads when the record was made | {}\n",
+                document::escape(&crate::registers::witness::summary(&states))
+            ),
+        ));
+    }
     for other in &signers[1..] {
         markup.push_str(&co_signature_block(other));
     }
@@ -279,6 +295,7 @@ pub fn render_signed(
             json!(crate::assessment::RULES_VERSION),
         );
         obj.insert("tool_version".into(), json!(env!("CARGO_PKG_VERSION")));
+        obj.insert("registers".into(), json!(states));
     }
     attachments.push(Attachment {
         name: "result.json".into(),

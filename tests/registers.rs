@@ -814,6 +814,9 @@ fn as_2026_11(ws: &Workspace) {
     ] {
         let _ = std::fs::remove_file(ws.file(side));
     }
+    // The receipts made above witness the states just removed (2026.11 records named none).
+    std::fs::remove_dir_all(ws.file("output")).unwrap();
+    std::fs::create_dir(ws.file("output")).unwrap();
     let w = dataskydd::workspace::Workspace::open(ws.path()).unwrap();
     dataskydd::registers::WorkspaceAnchor::install(&w);
     let old = Ledger::new(&path, &COLUMNS[..21], true);
@@ -893,4 +896,55 @@ fn a_tampered_2026_11_register_is_not_upgraded() {
         .code(1);
     assert_eq!(ws.bytes("consents.csv"), before);
     assert!(!ws.file("consents.csv.migrating").exists());
+}
+
+/// Item 7's last gap: an older copy of a register put back together with its older
+/// checkpoint file is a consistent earlier state; the signed records made since name a
+/// later checkpoint, so `verify-registers` finds it (exit 1, naming the record).
+#[test]
+fn a_register_put_back_to_an_older_copy_is_found_by_the_records_made_since() {
+    let ws = setup("gdpr");
+    add(&ws, "elev-1", "guardian", "2016");
+    let old = ws.bytes("consents.csv");
+    let old_cps = ws.bytes("consents.csv.checkpoints");
+    add(&ws, "elev-2", "guardian", "2016");
+    let third = add(&ws, "elev-3", "guardian", "2016");
+    let v = ws.run(&["verify-registers", "--json"]).ok().json();
+    assert!(v["records_checked"].as_u64().unwrap() >= 3, "{v}");
+    // Each record carries the states, and shows them above its signature.
+    let receipt = ws.file(&format!("output/consent-{third}.pdf"));
+    let files = dataskydd::document::attachments(&std::fs::read(&receipt).unwrap()).unwrap();
+    let result: serde_json::Value =
+        serde_json::from_slice(&files.iter().find(|(n, _)| n == "result.json").unwrap().1).unwrap();
+    let states = result["registers"].as_array().unwrap();
+    assert!(
+        states.iter().any(|s| s["register"] == "consents.csv"),
+        "{result}"
+    );
+    // Put the older copy back, with its checkpoints: the register alone is consistent.
+    std::fs::write(ws.file("consents.csv"), &old).unwrap();
+    std::fs::write(ws.file("consents.csv.checkpoints"), &old_cps).unwrap();
+    let _ = std::fs::remove_file(ws.file("consents.csv.index"));
+    ws.run(&["consent", "verify"]).ok();
+    let out = ws.run(&["verify-registers", "--json"]).code(1);
+    let v = out.json();
+    let bad = v["registers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["register"] == "consents.csv")
+        .unwrap()
+        .clone();
+    assert_eq!(bad["valid"], false);
+    assert!(
+        bad["error"].as_str().unwrap().contains("äldre kopia"),
+        "{bad}"
+    );
+    assert!(bad["record"]
+        .as_str()
+        .unwrap()
+        .starts_with("output/consent-"));
+    ws.run(&["verify-registers"])
+        .code(1)
+        .stdout_has("consents.csv");
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::{print_json, Ctx};
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, Result};
 use crate::i18n::t;
 use crate::lifecycle::decision::Verdict;
 use crate::lifecycle::follow_up::{self, Snapshot};

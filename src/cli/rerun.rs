@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::{print_json, Ctx};
-use crate::error::{IoContext, Result};
+use crate::error::Result;
 use crate::i18n::t;
 
 #[derive(clap::Args, Debug)]

@@ -73,8 +73,26 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             Err(e) => return Err(e),
         }
     }
+    // The signed records as witnesses: each names the registers' signed states when it was
+    // made; a register whose checkpoints lack one was put back to an older copy.
+    let witnessed = registers::witness::check(&ws)?;
+    for m in &witnessed.missing {
+        if let Some(r) = results
+            .iter_mut()
+            .find(|r| r["register"].as_str() == Some(m.register.as_str()))
+        {
+            if r["valid"] == true {
+                failed += 1;
+                *r = json!({ "register": m.register, "valid": false, "line": null, "error": m.message(), "record": m.record.display().to_string() });
+            }
+        }
+    }
     if a.json {
-        print_json(&json!({ "valid": failed == 0, "registers": results }));
+        print_json(&json!({
+            "valid": failed == 0,
+            "registers": results,
+            "records_checked": witnessed.records,
+        }));
     } else {
         for r in &results {
             let name = r["register"].as_str().unwrap_or_default();

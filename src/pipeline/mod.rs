@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, Result};
 use crate::questionnaire::Questionnaire;
 use crate::record::{self, Record};
 use crate::workspace::{line_of, Workspace};

@@ -8,6 +8,7 @@ pub mod breaches;
 pub mod consents;
 pub mod index;
 pub mod publications;
+pub mod witness;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
