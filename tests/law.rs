@@ -394,3 +394,62 @@ fn a9_account_export_processing_records_in_the_excel_dialect() {
     assert!(lines[1].contains("Hootsuite: US (EU–US Data Privacy Framework"));
     assert!(lines[2].contains("ingen sparad bedömning"));
 }
+
+/// Item 9: `rerun` of real 2026.11 records — made by the 2026.11 version of this tool (the
+/// demo of commit d7d7a60, kept in tests/fixtures/records-2026.11/) — names, finding by
+/// finding, what rules 2026.12 change. Their signer's key is not this workspace's: the
+/// signature still verifies as a signature.
+#[test]
+fn rerun_of_real_2026_11_records_shows_what_2026_12_changes() {
+    let ws = crate::test::Workspace::new();
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records-2026.11");
+    let a = fixtures.join("bedomning-nykoping-fb-20261125.pdf");
+    let j = ws
+        .run(&["rerun", a.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    assert_eq!(j["kind"], "account_assessment");
+    assert_eq!(j["signature_valid"], true);
+    assert_eq!(j["rules_version_then"], "2026.11.1");
+    assert_eq!(j["rules_version_now"], "2026.12");
+    assert_eq!(j["unchanged"], false);
+    let list = |k: &str| -> Vec<String> {
+        j[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    // A5 (administrators), A7 (the task), A8 (DPIA screening), A9 (retention) are new.
+    for code in [
+        "ADMINS-UNKNOWN",
+        "PUBLIC-TASK-UNSTATED",
+        "DPIA-CONSIDER",
+        "RETENTION-UNSTATED",
+    ] {
+        assert!(list("added").iter().any(|c| c == code), "{code}: {j}");
+    }
+    // A4 (joint controllership from running the page) and A3 (exposure) changed text.
+    for code in ["JOINT-PLATFORM-ARRANGEMENT", "EXPOSURE"] {
+        assert!(list("changed").iter().any(|c| c == code), "{code}: {j}");
+    }
+    assert!(list("removed").is_empty());
+    let out = ws.run(&["rerun", a.to_str().unwrap()]).ok();
+    assert!(out.stdout.contains("2026.11.1") && out.stdout.contains("2026.12"));
+    // A breach evaluation: C6 (the controller decides, the DPO advises) changed its text.
+    let b = fixtures.join("b-2026-0001.pdf");
+    let j = ws
+        .run(&["rerun", b.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    assert_eq!(j["kind"], "breach_evaluation");
+    assert!(
+        j["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "DPO-DECISION-UNSETTLED"),
+        "{j}"
+    );
+}
