@@ -137,6 +137,11 @@ pub struct Signing {
     /// A key on a card or HSM (`keys use-pkcs11`); the PIN is never stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pkcs11: Option<Pkcs11>,
+    /// Never in dataskydd.toml: set on the workspace as one web user works in it, whose
+    /// records are signed with that user's own key (`key`/`cert`) whatever `--signer`,
+    /// `[signing.users]`, `default_signer` or `[signing.pkcs11]` say.
+    #[serde(skip)]
+    pub own_key_only: bool,
 }
 
 /// `[signing.pkcs11]`: where the organisation's key lives.

@@ -61,6 +61,9 @@ pub fn select_signer(name: Option<String>) {
 /// name, then `[signing] default_signer`; None: the workspace's default key (or its PKCS#11
 /// key when `[signing.pkcs11]` is set).
 pub fn chosen_signer_name(ws: &Workspace) -> Option<String> {
+    if ws.config.signing.own_key_only {
+        return None;
+    }
     if let Some(Some(n)) = SELECTED.get() {
         return Some(n.clone());
     }
@@ -81,7 +84,8 @@ pub fn cached_signer(ws: &Workspace) -> Result<Arc<dyn DigestSigner>> {
     type Cache = Mutex<HashMap<(PathBuf, Option<String>), Arc<dyn DigestSigner>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let name = chosen_signer_name(ws);
-    let key = (ws.root.clone(), name.clone());
+    // By key file too: the web server signs each user's records with that user's own key.
+    let key = (ws.signing_key(), name.clone());
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(s) = cache.lock().expect("signer cache").get(&key) {
         return Ok(s.clone());
@@ -89,8 +93,8 @@ pub fn cached_signer(ws: &Workspace) -> Result<Arc<dyn DigestSigner>> {
     let s: Arc<dyn DigestSigner> = match &name {
         Some(n) => Arc::new(signer_named(ws, n)?),
         None => match &ws.config.signing.pkcs11 {
-            Some(p) => Arc::new(pkcs11_signer(ws, p)?),
-            None => Arc::new(load_signer(ws)?),
+            Some(p) if !ws.config.signing.own_key_only => Arc::new(pkcs11_signer(ws, p)?),
+            _ => Arc::new(load_signer(ws)?),
         },
     };
     cache.lock().expect("signer cache").insert(key, s.clone());
