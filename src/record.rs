@@ -45,7 +45,7 @@ pub fn write_signed(
     ws: &Workspace,
     record: &Record,
     out_dir: &Path,
-    signers: &[std::sync::Arc<signing::Signer>],
+    signers: &[std::sync::Arc<dyn signing::DigestSigner>],
 ) -> Result<PathBuf> {
     let bytes = render_signed(ws, record, signers)?;
     crate::workspace::ensure_private_dir(out_dir)?;
@@ -221,7 +221,7 @@ pub fn render(ws: &Workspace, record: &Record) -> Result<Vec<u8>> {
 pub fn render_signed(
     ws: &Workspace,
     record: &Record,
-    signers: &[std::sync::Arc<signing::Signer>],
+    signers: &[std::sync::Arc<dyn signing::DigestSigner>],
 ) -> Result<Vec<u8>> {
     let now = crate::clock::now();
     let signer = signers
@@ -230,7 +230,7 @@ pub fn render_signed(
         .ok_or_else(|| Error::Usage("internal: a record needs a signer".into()))?;
     let mut markup = render_markup(record)?;
     markup.push_str(&signature_block(
-        &signer,
+        signer.info(),
         &ws.config.organisation.name,
         &now,
         record.answers_toml.is_some(),
@@ -252,12 +252,12 @@ pub fn render_signed(
         ));
     }
     for other in &signers[1..] {
-        markup.push_str(&co_signature_block(other));
+        markup.push_str(&co_signature_block(&**other));
     }
     let meta = Meta {
         title: record.title.clone(),
         subject: record.reason.clone(),
-        author: format!("{} ({})", signer.name(), ws.config.organisation.name),
+        author: format!("{} ({})", signer.info().name, ws.config.organisation.name),
         keywords: vec!["dataskydd".into(), record.template.into(), "GDPR".into()],
         lang: crate::i18n::current().code().into(),
         creator: format!("dataskydd {}", env!("CARGO_PKG_VERSION")),
@@ -311,32 +311,35 @@ pub fn render_signed(
         .location
         .clone()
         .unwrap_or_else(|| ws.config.organisation.name.clone());
+    let tsa = crate::signing::keystore::tsa(ws);
     let mut signed = pdf;
     for s in signers {
-        signed = signing::sign_pdf(
+        signed = signing::sign_pdf_with(
             &signed,
-            s,
+            &**s,
             &SignInfo {
                 reason: record.reason.clone(),
                 location: location.clone(),
                 time: now,
             },
+            tsa.as_ref(),
         )?;
     }
     Ok(signed)
 }
 
 /// The visible block for a further signer of the same record.
-fn co_signature_block(signer: &signing::Signer) -> String {
+fn co_signature_block(signer: &dyn signing::DigestSigner) -> String {
+    let signer = signer.info();
     let e = document::escape;
     crate::i18n::t(
         &format!(
             "\n## Signatur\n!kv Signerad även av | {}\n!kv Roll | {}\n!kv Certifikatets SHA-256-fingeravtryck | {}\n",
-            e(signer.name()), e(signer.role()), signer.fingerprint()
+            e(&signer.name), e(&signer.role), signer.fingerprint
         ),
         &format!(
             "\n## Signature\n!kv Also signed by | {}\n!kv Role | {}\n!kv SHA-256 fingerprint of the certificate | {}\n",
-            e(signer.name()), e(signer.role()), signer.fingerprint()
+            e(&signer.name), e(&signer.role), signer.fingerprint
         ),
     )
 }
@@ -344,7 +347,7 @@ fn co_signature_block(signer: &signing::Signer) -> String {
 /// The visible signature block every record ends with: who signs, in what role, when, and
 /// the certificate fingerprint to compare with the published one.
 fn signature_block(
-    signer: &signing::Signer,
+    signer: &signing::CertInfo,
     org: &str,
     now: &chrono::DateTime<chrono::FixedOffset>,
     has_answers: bool,
@@ -359,11 +362,11 @@ fn signature_block(
     crate::i18n::t(
         &format!(
             "\n## Signatur\n!kv Signerad av | {}\n!kv Roll | {}\n!kv Organisation | {}\n!kv Tidpunkt | {when}\n!kv Certifikatets SHA-256-fingeravtryck | {}\n\nDokumentet bär en inbäddad elektronisk signatur (CAdES). Den kan kontrolleras i en PDF-läsare som visar signaturer. Underlaget finns bifogat i dokumentet ({files}).\n",
-            e(signer.name()), e(signer.role()), e(org), signer.fingerprint()
+            e(&signer.name), e(&signer.role), e(org), signer.fingerprint
         ),
         &format!(
             "\n## Signature\n!kv Signed by | {}\n!kv Role | {}\n!kv Organisation | {}\n!kv Time | {when}\n!kv SHA-256 fingerprint of the certificate | {}\n\nThe document carries an embedded electronic signature (CAdES). It can be checked in any PDF reader that shows signatures. The basis is attached to the document ({files}).\n",
-            e(signer.name()), e(signer.role()), e(org), signer.fingerprint()
+            e(&signer.name), e(&signer.role), e(org), signer.fingerprint
         ),
     )
 }

@@ -121,6 +121,43 @@ pub struct Signing {
     /// Where the records are signed (the `/Location` of the signature).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// An RFC 3161 timestamp authority: every signature gets a signature timestamp (PAdES
+    /// B-T). Only a SHA-256 hash is sent. None: the time is the signer's own clock's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tsa_url: Option<String>,
+    /// Seconds to wait for the TSA (default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tsa_timeout: Option<u64>,
+    /// The signer used when a command names none (`--signer NAME`): a name from `keys/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_signer: Option<String>,
+    /// A default signer per user of the computer: login name → signer name.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub users: std::collections::BTreeMap<String, String>,
+    /// A key on a card or HSM (`keys use-pkcs11`); the PIN is never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pkcs11: Option<Pkcs11>,
+    /// Never in dataskydd.toml: set on the workspace as one web user works in it, whose
+    /// records are signed with that user's own key (`key`/`cert`) whatever `--signer`,
+    /// `[signing.users]`, `default_signer` or `[signing.pkcs11]` say.
+    #[serde(skip)]
+    pub own_key_only: bool,
+}
+
+/// `[signing.pkcs11]`: where the organisation's key lives.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pkcs11 {
+    /// The PKCS#11 module (.so) of the card reader or HSM.
+    pub module: String,
+    /// The token's label.
+    pub token: String,
+    /// The private key's label.
+    pub key: String,
+    /// The certificate chain (PEM, signer first), relative to the workspace; None: the
+    /// certificate object on the token with the key's label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ mod fuzz_regressions;
 mod interactive;
 mod law;
 mod life;
+mod pades;
 mod pdfa;
 mod photo;
 mod pipeline;

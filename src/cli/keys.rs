@@ -8,8 +8,8 @@ use serde_json::json;
 use super::{print_json, Ctx};
 use crate::error::{Error, IoContext, Result};
 use crate::i18n::t;
-use crate::signing::{self, CertInfo, Signer};
-use crate::workspace::{create_private_dir, write_private_new};
+use crate::signing::{self, CertInfo, DigestSigner, Signer};
+use crate::workspace::{create_private_dir, write_atomic, write_private_new};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
@@ -28,6 +28,15 @@ pub enum Command {
         The key must be ECDSA P-256 in PKCS#8 PEM; the certificate file holds the signer's \
         certificate first, then its issuers up to the root.")]
     Import(ImportArgs),
+    /// Sign with a key on a card or HSM through its PKCS#11 module (the key never leaves it)
+    #[command(
+        name = "use-pkcs11",
+        after_help = "Exempel / example:\n  \
+        dataskydd keys use-pkcs11 --module /usr/lib/softhsm/libsofthsm2.so --token dataskydd \\\n    \
+        --key dso --cert dso-chain.pem\n\n\
+        PIN-koden frågas efter på terminalen eller läses ur DATASKYDD_PIN; den sparas aldrig."
+    )]
+    UsePkcs11(UsePkcs11Args),
 }
 
 #[derive(clap::Args, Debug)]
@@ -77,6 +86,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
         Command::New(a) => new(ctx, a),
         Command::Show(a) => show(ctx, a),
         Command::Import(a) => import(ctx, a),
+        Command::UsePkcs11(a) => use_pkcs11(ctx, a),
     }
 }
 
@@ -380,5 +390,97 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
     if let Some(w) = warning {
         eprintln!("dataskydd: {w}");
     }
+    Ok(0)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct UsePkcs11Args {
+    /// The PKCS#11 module (.so) of the card reader or HSM, e.g. /usr/lib/softhsm/libsofthsm2.so
+    #[arg(long, value_name = "PATH")]
+    pub module: PathBuf,
+    /// The token's label
+    #[arg(long, value_name = "LABEL")]
+    pub token: String,
+    /// The private key's label on the token
+    #[arg(long, value_name = "LABEL")]
+    pub key: String,
+    /// The certificate chain (PEM, signer first); default: the certificate on the token
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+    /// Print exactly one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Makes a key on a card or HSM the workspace's signer: checks it now (PIN, key, certificate)
+/// and records where it is in dataskydd.toml (never the PIN).
+fn use_pkcs11(ctx: &Ctx, a: UsePkcs11Args) -> Result<i32> {
+    let ws = ctx.workspace()?;
+    let cert_rel = match &a.cert {
+        Some(c) => {
+            let bytes = std::fs::read(c).at(c)?;
+            let chain =
+                signing::read_certificates(&bytes).map_err(|m| Error::input(m).in_file(c))?;
+            let pem_text: String = chain
+                .iter()
+                .map(|d| pem::encode(&pem::Pem::new("CERTIFICATE", d.clone())))
+                .collect();
+            create_private_dir(&ws.keys_dir())?;
+            let dest = ws.keys_dir().join("pkcs11.crt");
+            write_atomic(&dest, pem_text.as_bytes())?;
+            Some(rel(&ws.root, &dest))
+        }
+        None => None,
+    };
+    let cfg = crate::workspace::Pkcs11 {
+        module: a.module.display().to_string(),
+        token: a.token.clone(),
+        key: a.key.clone(),
+        cert: cert_rel.clone(),
+    };
+    let signer = crate::signing::keystore::pkcs11_signer(&ws, &cfg)?;
+    let path = ws.root.join(crate::workspace::CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).at(&path)?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| Error::input(e.to_string()).in_file(&path))?;
+    let mut table = toml_edit::Table::new();
+    table["module"] = toml_edit::value(cfg.module.clone());
+    table["token"] = toml_edit::value(cfg.token.clone());
+    table["key"] = toml_edit::value(cfg.key.clone());
+    if let Some(c) = &cfg.cert {
+        table["cert"] = toml_edit::value(c.clone());
+    }
+    if doc.get("signing").is_none() {
+        doc["signing"] = toml_edit::Item::Table(toml_edit::Table::new());
+    }
+    doc["signing"]["pkcs11"] = toml_edit::Item::Table(table);
+    write_atomic(&path, doc.to_string().as_bytes())?;
+    let info = signer.info().clone();
+    if a.json {
+        let mut v = info_json(&info);
+        v["module"] = json!(cfg.module);
+        v["token"] = json!(cfg.token);
+        v["key"] = json!(cfg.key);
+        v["cert"] = json!(cfg.cert);
+        print_json(&v);
+        return Ok(0);
+    }
+    println!(
+        "{}",
+        t(
+            &format!(
+                "Signerar nu med nyckeln {} på token {} (PIN-koden sparas aldrig; den frågas efter \
+                 eller läses ur DATASKYDD_PIN vid varje körning).",
+                cfg.key, cfg.token
+            ),
+            &format!(
+                "Now signing with key {} on token {} (the PIN is never stored; it is asked for or \
+                 read from DATASKYDD_PIN on every run).",
+                cfg.key, cfg.token
+            ),
+        )
+    );
+    print_info(&info);
     Ok(0)
 }

@@ -29,6 +29,7 @@ pub mod photo;
 mod report;
 mod rerun;
 mod serve;
+mod sign;
 mod usage_error;
 mod user;
 mod verify;
@@ -51,6 +52,10 @@ pub struct Cli {
     /// Language of questions, messages and documents
     #[arg(long, global = true, value_name = "sv|en", default_value = "sv")]
     pub lang: Lang,
+    /// Who signs the records this command writes (a name from `keys/`); default from
+    /// dataskydd.toml ([signing.users] for your login name, or default_signer)
+    #[arg(long, global = true, env = "DATASKYDD_SIGNER", value_name = "NAME")]
+    pub signer: Option<String>,
     /// Write to a workspace on a network drive (NFS, SMB) anyway; each write then re-checks
     /// the whole chain it appends to (file locks may be ignored there: prefer `serve`)
     #[arg(long, global = true)]
@@ -121,6 +126,10 @@ pub enum Command {
     VerifyRegisters(verify_registers::Args),
     /// Re-evaluate a signed record's embedded answers with today's rules
     Rerun(rerun::Args),
+    /// Add a signature to a record (the decision-maker's), or prepare/complete one by a signing service
+    Sign(sign::Args),
+    /// Add a document timestamp (PAdES B-LTA) over records and their validation data
+    Timestamp(sign::TimestampArgs),
     /// Build a complete example workspace from the three municipalities in the sources
     Demo(demo::Args),
     /// Serve the questionnaires, registers and records in a browser (http://127.0.0.1:8450/)
@@ -176,6 +185,7 @@ pub fn main() -> i32 {
         }
     };
     i18n::set(cli.lang);
+    crate::signing::keystore::select_signer(cli.signer.clone());
     crate::ledger::files::allow_network_fs(cli.allow_network_fs);
     match run(cli) {
         Ok(code) => code,
@@ -234,6 +244,8 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Verify(a) => verify::run_verify(&ctx, a),
         Command::VerifyRegisters(a) => verify_registers::run(&ctx, a),
         Command::Rerun(a) => rerun::run(&ctx, a),
+        Command::Sign(a) => sign::run(&ctx, a),
+        Command::Timestamp(a) => sign::run_timestamp(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
         Command::User(c) => user::run(&ctx, c),

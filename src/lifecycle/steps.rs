@@ -21,7 +21,6 @@ use crate::questionnaire::Questionnaire;
 use crate::record::{self, Record};
 use crate::registers::account_history::Change;
 use crate::registers::accounts::{self, Account};
-use crate::signing::Signer;
 use crate::workspace::Workspace;
 
 pub fn unknown_account(ws: &Workspace, id: &str) -> Error {
@@ -229,7 +228,7 @@ pub fn decide(
     id: &str,
     verdict: Verdict,
     reason: &str,
-    signers: &[Arc<Signer>],
+    signers: &[Arc<dyn crate::signing::DigestSigner>],
     out_dir: &Path,
 ) -> Result<(Decision, Value, PathBuf)> {
     let _lock = crate::registers::account_history::lock(&ws.root)?;

@@ -36,7 +36,10 @@ impl Rerun {
 /// workspace the command runs in, if any (a photo decision needs its consent register).
 pub fn rerun(pdf: &[u8], file: &Path, ws: Option<&Workspace>) -> Result<Rerun> {
     let signature = crate::signing::verify_pdf(pdf);
-    let files = crate::document::attachments(pdf).map_err(|e| {
+    // The answers as the first signer signed them: a later incremental update can carry
+    // other attachments, never read from there.
+    let first = crate::signing::first_signed_revision(pdf).unwrap_or(pdf);
+    let files = crate::document::attachments(first).map_err(|e| {
         Error::input(t(
             &format!("PDF-filen går inte att läsa: {e}"),
             &format!("the PDF cannot be read: {e}"),

@@ -174,10 +174,10 @@ pub fn read_certificates(bytes: &[u8]) -> std::result::Result<Vec<Vec<u8>>, Stri
 
 /// A signing key with its certificate chain.
 pub struct Signer {
-    key: EcdsaKeyPair,
+    /// The same key for signing a given digest (the signing interface takes the digest).
+    prehash: p256::ecdsa::SigningKey,
     /// DER, signer first.
     chain: Vec<Vec<u8>>,
-    cert: Certificate,
     info: CertInfo,
 }
 
@@ -242,10 +242,16 @@ impl Signer {
         }
         check_chain_order(&chain)?;
         let info = info_of(&cert, first);
+        use p256::pkcs8::DecodePrivateKey;
+        let prehash = p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8).map_err(|_| {
+            t(
+                "nyckeln är inte en ECDSA P-256-nyckel i PKCS#8",
+                "the key is not an ECDSA P-256 key in PKCS#8",
+            )
+        })?;
         Ok(Signer {
-            key,
+            prehash,
             chain,
-            cert,
             info,
         })
     }
@@ -273,16 +279,16 @@ impl Signer {
     pub fn chain(&self) -> &[Vec<u8>] {
         &self.chain
     }
-    pub(crate) fn certificate(&self) -> &Certificate {
-        &self.cert
+    pub(crate) fn prehash_key(&self) -> &p256::ecdsa::SigningKey {
+        &self.prehash
     }
-    /// ECDSA P-256 SHA-256 signature (ASN.1 DER) over `msg`; ring hashes internally.
+    /// ECDSA P-256 SHA-256 signature (ASN.1 DER) over `msg` (the registers' checkpoints).
     pub(crate) fn sign(&self, msg: &[u8]) -> std::result::Result<Vec<u8>, String> {
-        let rng = SystemRandom::new();
-        self.key
-            .sign(&rng, msg)
-            .map(|s| s.as_ref().to_vec())
-            .map_err(|_| t("signeringen misslyckades", "signing failed"))
+        let digest: [u8; 32] = ring::digest::digest(&ring::digest::SHA256, msg)
+            .as_ref()
+            .try_into()
+            .expect("SHA-256 is 32 bytes");
+        super::DigestSigner::sign_digest(self, &digest)
     }
 }
 
@@ -510,4 +516,39 @@ pub(crate) fn make_key_and_cert(
     Signer::from_parts(pkcs8.as_ref(), vec![cert.der().to_vec()])
         .map_err(|m| fail("certifikat / certificate", &m))?;
     Ok((key_pem, cert.pem()))
+}
+
+/// The HTTP(S) CRL distribution points the certificates name (for B-LT validation data).
+pub fn crl_urls(certs: &[Vec<u8>]) -> Vec<String> {
+    use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+    use x509_cert::ext::pkix::CrlDistributionPoints;
+    let mut out = Vec::new();
+    for der in certs {
+        let Ok(cert) = Certificate::from_der(der) else {
+            continue;
+        };
+        for ext in cert.tbs_certificate.extensions.iter().flatten() {
+            if ext.extn_id != rfc5912::ID_CE_CRL_DISTRIBUTION_POINTS {
+                continue;
+            }
+            let Ok(dps) = CrlDistributionPoints::from_der(ext.extn_value.as_bytes()) else {
+                continue;
+            };
+            for dp in dps.0 {
+                if let Some(DistributionPointName::FullName(names)) = dp.distribution_point {
+                    for n in names {
+                        if let GeneralName::UniformResourceIdentifier(u) = n {
+                            let u = u.to_string();
+                            if (u.starts_with("http://") || u.starts_with("https://"))
+                                && !out.contains(&u)
+                            {
+                                out.push(u);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
 }

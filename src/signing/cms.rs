@@ -18,8 +18,8 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::Time;
 use x509_cert::Certificate;
 
-use super::cert::Signer;
 use super::der_walk;
+use super::signer::KeyKind;
 use super::VerifyError;
 use crate::i18n::t;
 
@@ -60,46 +60,36 @@ fn attr(oid: ObjectIdentifier, value: Any) -> der::Result<Attribute> {
     Ok(Attribute { oid, values })
 }
 
-/// Upper bound of an ECDSA P-256 signature in ASN.1 DER.
-pub const MAX_ECDSA_P256_SIG: usize = 72;
+/// id-aa-signatureTimeStampToken (RFC 3161 appendix A): the unsigned attribute that carries
+/// a timestamp over the signature value (PAdES B-T).
+pub const ID_AA_SIGNATURE_TIME_STAMP_TOKEN: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
 
-/// Builds the DER of a detached CMS SignedData (CAdES-BES) over content with SHA-256
-/// `digest`, signing the DER of the signed attributes with `sign`.
-pub fn build(
-    signer: &Signer,
+fn der_error(e: der::Error) -> String {
+    t(
+        &format!("signaturen kunde inte kodas ({e})"),
+        &format!("the signature could not be encoded ({e})"),
+    )
+}
+
+/// The DER of the signed attributes (a SET OF, tag 0x31: what the signature covers) of a
+/// CAdES-BES signature over content with SHA-256 `digest`: content-type, signing-time,
+/// message-digest and signing-certificate-v2 naming `signer_cert`.
+pub fn signed_attributes(
+    signer_cert: &[u8],
     digest: &[u8],
     time: DateTime<FixedOffset>,
-    sign: impl FnOnce(&[u8]) -> Result<Vec<u8>, String>,
 ) -> Result<Vec<u8>, String> {
-    build_der(signer, digest, time, sign).map_err(|e| match e {
-        BuildError::Der(e) => t(
-            &format!("signaturen kunde inte kodas ({e})"),
-            &format!("the signature could not be encoded ({e})"),
-        ),
-        BuildError::Sign(m) => m,
-    })
+    signed_attributes_der(signer_cert, digest, time).map_err(der_error)
 }
 
-enum BuildError {
-    Der(der::Error),
-    Sign(String),
-}
-
-impl From<der::Error> for BuildError {
-    fn from(e: der::Error) -> Self {
-        BuildError::Der(e)
-    }
-}
-
-fn build_der(
-    signer: &Signer,
+fn signed_attributes_der(
+    signer_cert: &[u8],
     digest: &[u8],
     time: DateTime<FixedOffset>,
-    sign: impl FnOnce(&[u8]) -> Result<Vec<u8>, String>,
-) -> Result<Vec<u8>, BuildError> {
-    let cert = signer.certificate();
+) -> der::Result<Vec<u8>> {
+    let cert = Certificate::from_der(signer_cert)?;
     let tbs = &cert.tbs_certificate;
-
     let secs =
         u64::try_from(time.timestamp()).map_err(|_| der::Error::from(der::ErrorKind::DateTime))?;
     let unix = std::time::Duration::from_secs(secs);
@@ -107,7 +97,7 @@ fn build_der(
         Ok(u) => Time::UtcTime(u),
         Err(_) => Time::GeneralTime(GeneralizedTime::from_unix_duration(unix)?),
     };
-    let cert_hash = ring::digest::digest(&ring::digest::SHA256, &signer.chain()[0]);
+    let cert_hash = ring::digest::digest(&ring::digest::SHA256, signer_cert);
     let ess = SigningCertificateV2 {
         certs: vec![EssCertIdV2 {
             hash_algorithm: None,
@@ -119,7 +109,6 @@ fn build_der(
         }],
         policies: None,
     };
-
     let mut attrs = SetOfVec::new();
     attrs.insert(attr(
         rfc5911::ID_CONTENT_TYPE,
@@ -137,9 +126,48 @@ fn build_der(
         rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2,
         Any::encode_from(&ess)?,
     )?)?;
-    // The signature covers the DER of the attributes as a SET OF (tag 0x31).
-    let signature = sign(&attrs.to_der()?).map_err(BuildError::Sign)?;
+    attrs.to_der()
+}
 
+/// The SHA-256 of signed attributes: what a card, an HSM or a signing service signs.
+pub fn attributes_digest(attrs_der: &[u8]) -> [u8; 32] {
+    ring::digest::digest(&ring::digest::SHA256, attrs_der)
+        .as_ref()
+        .try_into()
+        .expect("SHA-256 is 32 bytes")
+}
+
+/// The DER of a detached CMS SignedData from signed attributes (as [`signed_attributes`]
+/// made them), the signature over them, the chain (signer first) and, for B-T, the RFC 3161
+/// timestamp token over the signature value.
+pub fn assemble(
+    chain: &[Vec<u8>],
+    kind: KeyKind,
+    attrs_der: &[u8],
+    signature: &[u8],
+    timestamp_token: Option<&[u8]>,
+) -> Result<Vec<u8>, String> {
+    assemble_der(chain, kind, attrs_der, signature, timestamp_token).map_err(der_error)
+}
+
+fn assemble_der(
+    chain: &[Vec<u8>],
+    kind: KeyKind,
+    attrs_der: &[u8],
+    signature: &[u8],
+    timestamp_token: Option<&[u8]>,
+) -> der::Result<Vec<u8>> {
+    let cert = Certificate::from_der(chain.first().ok_or(der::ErrorKind::Failed)?)?;
+    let tbs = &cert.tbs_certificate;
+    let attrs: SetOfVec<Attribute> = SetOfVec::from_der(attrs_der)?;
+    let unsigned_attrs = match timestamp_token {
+        Some(tok) => {
+            let mut u = SetOfVec::new();
+            u.insert(attr(ID_AA_SIGNATURE_TIME_STAMP_TOKEN, Any::from_der(tok)?)?)?;
+            Some(u)
+        }
+        None => None,
+    };
     let signer_info = SignerInfo {
         version: CmsVersion::V1,
         sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
@@ -148,12 +176,18 @@ fn build_der(
         }),
         digest_alg: alg(rfc5912::ID_SHA_256),
         signed_attrs: Some(attrs),
-        signature_algorithm: alg(rfc5912::ECDSA_WITH_SHA_256),
+        signature_algorithm: match kind {
+            KeyKind::EcdsaP256 => alg(kind.signature_oid()),
+            KeyKind::Rsa => AlgorithmIdentifierOwned {
+                oid: kind.signature_oid(),
+                parameters: Some(Any::null()),
+            },
+        },
         signature: OctetString::new(signature)?,
-        unsigned_attrs: None,
+        unsigned_attrs,
     };
     let mut certs = SetOfVec::new();
-    for der in signer.chain() {
+    for der in chain {
         certs.insert(CertificateChoices::Certificate(Certificate::from_der(der)?))?;
     }
     let mut digest_algorithms = SetOfVec::new();
@@ -171,11 +205,28 @@ fn build_der(
         crls: None,
         signer_infos: SignerInfos(infos),
     };
-    let ci = ContentInfo {
+    ContentInfo {
         content_type: rfc5911::ID_SIGNED_DATA,
         content: Any::encode_from(&signed_data)?,
-    };
-    Ok(ci.to_der()?)
+    }
+    .to_der()
+}
+
+/// Checks `sig` over `msg` with the public key of the certificate `cert_der`.
+pub fn verify_with_certificate(
+    cert_der: &[u8],
+    kind: KeyKind,
+    msg: &[u8],
+    sig: &[u8],
+) -> Result<(), String> {
+    let cert = Certificate::from_der(cert_der).map_err(|e| e.to_string())?;
+    verify_signature(
+        &cert.tbs_certificate.subject_public_key_info,
+        &kind.signature_oid(),
+        Some(&rfc5912::ID_SHA_256),
+        msg,
+        sig,
+    )
 }
 
 /// What a valid CMS signature says.
@@ -185,6 +236,10 @@ pub struct Checked {
     pub certificates: Vec<Vec<u8>>,
     pub signer: Certificate,
     pub signing_time: Option<DateTime<Utc>>,
+    /// The signature value (what a signature timestamp covers).
+    pub signature: Vec<u8>,
+    /// The RFC 3161 signature-timestamp token (DER ContentInfo), when the signer added one.
+    pub timestamp_token: Option<Vec<u8>>,
 }
 
 fn invalid(sv: &str, en: &str) -> VerifyError {
@@ -373,14 +428,22 @@ pub fn check(cms: &[u8], parts: &[&[u8]]) -> Result<Checked, VerifyError> {
         }
     }
     ordered.extend(rest);
+    let timestamp_token = si
+        .unsigned_attrs
+        .as_ref()
+        .and_then(|u| u.iter().find(|a| a.oid == ID_AA_SIGNATURE_TIME_STAMP_TOKEN))
+        .and_then(|a| a.values.iter().next())
+        .and_then(|v| v.to_der().ok());
     Ok(Checked {
         certificates: ordered.into_iter().map(|(_, d)| d).collect(),
         signer: signer.clone(),
         signing_time,
+        signature: si.signature.as_bytes().to_vec(),
+        timestamp_token,
     })
 }
 
-fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
+pub(crate) fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
     match sid {
         SignerIdentifier::IssuerAndSerialNumber(is) => {
             cert.tbs_certificate.issuer == is.issuer

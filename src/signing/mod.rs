@@ -19,6 +19,9 @@ mod cms;
 mod der_walk;
 pub mod keystore;
 mod pdf;
+mod revisions;
+mod signer;
+mod tsa;
 mod verify;
 
 #[doc(hidden)]
@@ -27,11 +30,43 @@ pub mod sample;
 use chrono::{DateTime, FixedOffset};
 
 pub use cert::{
-    cert_info, fingerprint, free_pair, new_key, pkcs8_from_pem, read_certificates, slug, CertInfo,
-    Signer,
+    cert_info, crl_urls, fingerprint, free_pair, new_key, pkcs8_from_pem, read_certificates, slug,
+    CertInfo, Signer,
 };
-pub use pdf::sign_pdf;
-pub use verify::{check_trust, verify_pdf};
+pub use cms::{assemble, attributes_digest, signed_attributes, verify_with_certificate};
+pub use pdf::{
+    add_dss, check_validity, cms_size, embed, prepare, sign_pdf, sign_pdf_with, timestamp_pdf,
+    Prepared, SigKind,
+};
+pub use revisions::{Change, DssCounts};
+pub use signer::{ecdsa_raw_to_der, DigestSigner, KeyKind, Pkcs11Location, Pkcs11Signer};
+pub use tsa::{Stamp, Tsa, DEFAULT_TIMEOUT as TSA_TIMEOUT};
+pub use verify::{
+    check_trust, first_signed_revision, verify_all, verify_pdf, PadesLevel, Report, SignatureKind,
+    SignatureReport, StampReport,
+};
+
+/// Checks a CMS signature (DER) over the signed byte range of a prepared file before it is
+/// embedded (the signing service's answer).
+pub fn check_cms(cms_der: &[u8], prepared: &Prepared) -> Result<Verification, VerifyError> {
+    let (b, c) = prepared.gap;
+    let bytes = &prepared.bytes;
+    let checked = cms::check(cms_der, &[&bytes[..b], &bytes[c..]])?;
+    let info = cert::info_of(&checked.signer, &checked.certificates[0]);
+    Ok(Verification {
+        signer: info.name,
+        role: info.role,
+        organisation: info.organisation,
+        signed_at: checked
+            .signing_time
+            .map(|t| t.fixed_offset())
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset()),
+        fingerprint: info.fingerprint,
+        subfilter: pdf::SUBFILTER.into(),
+        whole_file: true,
+        certificates: checked.certificates,
+    })
+}
 
 /// The signature's `/Reason`, `/Location` and time (`/M` and the CMS signing-time).
 #[derive(Debug, Clone)]

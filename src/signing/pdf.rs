@@ -12,6 +12,8 @@ use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 
 use super::cert::Signer;
 use super::cms;
+use super::signer::{DigestSigner, KeyKind};
+use super::tsa::Tsa;
 use super::SignInfo;
 use crate::error::{Error, Result};
 use crate::i18n::t;
@@ -21,6 +23,7 @@ const BYTE_RANGE_WIDTH: usize = 36;
 /// Spare bytes in `/Contents` beyond the measured CMS size.
 const CONTENTS_MARGIN: usize = 64;
 pub const SUBFILTER: &str = "ETSI.CAdES.detached";
+pub const TIMESTAMP_SUBFILTER: &str = "ETSI.RFC3161";
 
 fn pdf_error(what: impl std::fmt::Display) -> Error {
     Error::input(t(
@@ -29,10 +32,15 @@ fn pdf_error(what: impl std::fmt::Display) -> Error {
     ))
 }
 
-/// Signs a PDF by an incremental update (the original bytes stay untouched as a prefix).
+/// Signs a PDF by an incremental update (the original bytes stay untouched as a prefix),
+/// with a workspace key, refusing a time outside the certificate's validity.
 pub fn sign_pdf(pdf: &[u8], signer: &Signer, info: &SignInfo) -> Result<Vec<u8>> {
-    let at = info.time.with_timezone(&Utc);
-    let ci = signer.info();
+    sign_pdf_with(pdf, signer, info, None)
+}
+
+/// Refuses a signing time outside the certificate's validity.
+pub fn check_validity(ci: &super::CertInfo, time: DateTime<FixedOffset>) -> Result<()> {
+    let at = time.with_timezone(&Utc);
     if at < ci.not_before || at > ci.not_after {
         return Err(Error::input(t(
             &format!(
@@ -41,7 +49,7 @@ pub fn sign_pdf(pdf: &[u8], signer: &Signer, info: &SignInfo) -> Result<Vec<u8>>
                 ci.name,
                 ci.not_before.format("%Y-%m-%d"),
                 ci.not_after.format("%Y-%m-%d"),
-                info.time.format("%Y-%m-%d %H:%M")
+                time.format("%Y-%m-%d %H:%M")
             ),
             &format!(
                 "the certificate of {} is valid {} – {}, not at the signing time {}; make a new key \
@@ -49,29 +57,312 @@ pub fn sign_pdf(pdf: &[u8], signer: &Signer, info: &SignInfo) -> Result<Vec<u8>>
                 ci.name,
                 ci.not_before.format("%Y-%m-%d"),
                 ci.not_after.format("%Y-%m-%d"),
-                info.time.format("%Y-%m-%d %H:%M")
+                time.format("%Y-%m-%d %H:%M")
             ),
         )));
     }
+    Ok(())
+}
 
-    sign_pdf_unchecked(pdf, signer, info)
+/// Signs with any [`DigestSigner`] (workspace key, PKCS#11 token); with a TSA, the signature
+/// gets a signature timestamp (PAdES B-T). Nothing is returned half-done: a TSA that fails
+/// fails the whole signing.
+pub fn sign_pdf_with(
+    pdf: &[u8],
+    signer: &dyn DigestSigner,
+    info: &SignInfo,
+    tsa: Option<&Tsa>,
+) -> Result<Vec<u8>> {
+    check_validity(signer.info(), info.time)?;
+    sign_pdf_unchecked_with(pdf, signer, info, tsa)
 }
 
 /// [`sign_pdf`] without the check that the certificate is valid at the signing time (tests
 /// use it to make signatures a verifier must reject).
+#[cfg(test)]
 pub(crate) fn sign_pdf_unchecked(pdf: &[u8], signer: &Signer, info: &SignInfo) -> Result<Vec<u8>> {
+    sign_pdf_unchecked_with(pdf, signer, info, None)
+}
+
+/// Room for a TSA's token in `/Contents` (tokens with a chain run 3–6 KiB).
+pub const TIMESTAMP_RESERVE: usize = 12 * 1024;
+
+/// The size a CMS signature of `chain` takes (dummy signature of maximal length).
+pub fn cms_size(chain: &[Vec<u8>], kind: KeyKind, with_timestamp: bool) -> Result<usize> {
+    let attrs = cms::signed_attributes(&chain[0], &[0u8; 32], Utc::now().fixed_offset())
+        .map_err(pdf_error)?;
+    let dummy = cms::assemble(
+        chain,
+        kind,
+        &attrs,
+        &vec![0u8; kind.max_signature_len()],
+        None,
+    )
+    .map_err(pdf_error)?;
+    Ok(dummy.len() + if with_timestamp { TIMESTAMP_RESERVE } else { 0 })
+}
+
+fn sign_pdf_unchecked_with(
+    pdf: &[u8],
+    signer: &dyn DigestSigner,
+    info: &SignInfo,
+    tsa: Option<&Tsa>,
+) -> Result<Vec<u8>> {
+    let chain = signer.chain();
+    let reserved = cms_size(chain, signer.key_kind(), tsa.is_some())?;
+    let prepared = prepare(
+        pdf,
+        &SigKind::Signature {
+            name: signer.info().name.clone(),
+            info: info.clone(),
+        },
+        reserved,
+    )?;
+    let attrs =
+        cms::signed_attributes(&chain[0], &prepared.digest, info.time).map_err(pdf_error)?;
+    let signature = signer
+        .sign_digest(&cms::attributes_digest(&attrs))
+        .map_err(pdf_error)?;
+    let token = match tsa {
+        Some(tsa) => {
+            let h = sha256(&signature);
+            Some(tsa.stamp(&h).map_err(Error::input)?.0)
+        }
+        None => None,
+    };
+    let cms = cms::assemble(
+        chain,
+        signer.key_kind(),
+        &attrs,
+        &signature,
+        token.as_deref(),
+    )
+    .map_err(pdf_error)?;
+    embed(prepared, &cms)
+}
+
+/// A document timestamp (`/Type /DocTimeStamp`, `/SubFilter /ETSI.RFC3161`) over the whole
+/// file as it is, including the validation data embedded so far (PAdES B-LTA).
+pub fn timestamp_pdf(pdf: &[u8], tsa: &Tsa) -> Result<Vec<u8>> {
+    let prepared = prepare(pdf, &SigKind::DocTimeStamp, TIMESTAMP_RESERVE + 4096)?;
+    let (token, _) = tsa.stamp(&prepared.digest).map_err(Error::input)?;
+    embed(prepared, &token)
+}
+
+/// Appends an incremental update with a Document Security Store (`/DSS`, ETSI EN 319 142-1
+/// 5.4): the certificates, OCSP responses and CRLs a validator needs years later without the
+/// network (PAdES B-LT). Keeps what an earlier DSS held.
+pub fn add_dss(
+    pdf: &[u8],
+    certs: &[Vec<u8>],
+    ocsps: &[Vec<u8>],
+    crls: &[Vec<u8>],
+) -> Result<Vec<u8>> {
+    let doc = Document::load_mem(pdf).map_err(pdf_error)?;
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(pdf_error)?;
+    let mut catalog = doc.get_dictionary(root).map_err(pdf_error)?.clone();
+    let trailer_size = doc
+        .trailer
+        .get(b"Size")
+        .and_then(Object::as_i64)
+        .unwrap_or(0)
+        .clamp(0, u32::MAX as i64 / 2) as u32;
+    let mut next = trailer_size.max(doc.max_id + 1);
+    let mut updates: BTreeMap<ObjectId, Object> = BTreeMap::new();
+    // What an earlier DSS holds, by content, so nothing is embedded twice.
+    let old = match catalog.get(b"DSS") {
+        Ok(Object::Reference(id)) => doc.get_dictionary(*id).ok().cloned(),
+        Ok(Object::Dictionary(d)) => Some(d.clone()),
+        _ => None,
+    };
+    /// A DSS key, what it holds already, what is to be added.
+    type Entry<'a> = (&'a [u8], Vec<Object>, &'a [Vec<u8>]);
+    let mut arrays: Vec<Entry> = Vec::new();
+    for (key, new) in [(&b"Certs"[..], certs), (b"OCSPs", ocsps), (b"CRLs", crls)] {
+        let existing: Vec<Object> = old
+            .as_ref()
+            .and_then(|d| d.get(key).ok())
+            .and_then(|o| match o {
+                Object::Array(a) => Some(a.clone()),
+                Object::Reference(id) => doc.get_object(*id).ok()?.as_array().ok().cloned(),
+                _ => None,
+            })
+            .unwrap_or_default();
+        arrays.push((key, existing, new));
+    }
+    for (_, existing, new) in &mut arrays {
+        let have: Vec<Vec<u8>> = existing
+            .iter()
+            .filter_map(|o| o.as_reference().ok())
+            .filter_map(|id| doc.get_object(id).ok())
+            .filter_map(|o| o.as_stream().ok())
+            .map(|s| {
+                s.decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone())
+            })
+            .collect();
+        let mut seen = have;
+        for der in new.iter() {
+            if seen.contains(der) {
+                continue;
+            }
+            seen.push(der.clone());
+            let id = (next, 0);
+            next += 1;
+            let mut dict = Dictionary::new();
+            dict.set("Length", Object::Integer(der.len() as i64));
+            updates.insert(id, Object::Stream(lopdf::Stream::new(dict, der.clone())));
+            existing.push(Object::Reference(id));
+        }
+    }
+    let dss_id = (next, 0);
+    next += 1;
+    let mut dss = Dictionary::new();
+    dss.set("Type", Object::Name(b"DSS".to_vec()));
+    for (key, list, _) in arrays {
+        if !list.is_empty() {
+            dss.set(key.to_vec(), Object::Array(list));
+        }
+    }
+    updates.insert(dss_id, Object::Dictionary(dss));
+    catalog.set("DSS", Object::Reference(dss_id));
+    if !catalog.has(b"Extensions") {
+        let mut esic = Dictionary::new();
+        esic.set("BaseVersion", Object::Name(b"1.7".to_vec()));
+        esic.set("ExtensionLevel", Object::Integer(5));
+        let mut ext = Dictionary::new();
+        ext.set("ESIC", Object::Dictionary(esic));
+        catalog.set("Extensions", Object::Dictionary(ext));
+    }
+    updates.insert(root, Object::Dictionary(catalog));
+    let plan = Plan {
+        updates,
+        sig_num: 0,
+        field_num: 0,
+        field_name: String::new(),
+        page: root,
+        root,
+        size: next,
+    };
+    let mut out = Vec::with_capacity(pdf.len() + 16 * 1024);
+    out.extend_from_slice(pdf);
+    if !matches!(out.last(), Some(b'\n' | b'\r')) {
+        out.push(b'\n');
+    }
+    let mut offsets = Vec::new();
+    for (id, obj) in &plan.updates {
+        offsets.push((*id, out.len()));
+        writeln!(out, "{} {} obj", id.0, id.1).expect("Vec write");
+        write_object(&mut out, obj);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    write_xref(&mut out, &doc, &plan, offsets);
+    Ok(out)
+}
+
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    ring::digest::digest(&ring::digest::SHA256, data)
+        .as_ref()
+        .try_into()
+        .expect("SHA-256 is 32 bytes")
+}
+
+/// What kind of signature dictionary an update adds.
+#[derive(Debug, Clone)]
+pub enum SigKind {
+    /// A signature (`/Type /Sig`, `/SubFilter /ETSI.CAdES.detached`).
+    Signature { name: String, info: SignInfo },
+    /// A document timestamp (`/Type /DocTimeStamp`, `/SubFilter /ETSI.RFC3161`).
+    DocTimeStamp,
+}
+
+/// A PDF with a signature dictionary whose `/Contents` is reserved (zeros) and whose
+/// `/ByteRange` is final: what a signing service's answer is embedded into.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub bytes: Vec<u8>,
+    /// The `/Contents` hex string `<…>`: `[start, end)`.
+    pub gap: (usize, usize),
+    /// SHA-256 of the signed byte range (everything but the gap).
+    pub digest: [u8; 32],
+}
+
+impl Prepared {
+    /// Takes a prepared PDF back (from `sign --prepare`): finds its one empty signature gap.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Prepared> {
+        let (b, c) = super::verify::last_gap(&bytes).ok_or_else(|| {
+            pdf_error(t(
+                "den förberedda filen har inget reserverat signaturutrymme",
+                "the prepared file has no reserved signature space",
+            ))
+        })?;
+        if bytes[b + 1..c - 1].iter().any(|&x| x != b'0') {
+            return Err(pdf_error(t(
+                "den förberedda filens signaturutrymme är redan ifyllt",
+                "the prepared file's signature space is already filled in",
+            )));
+        }
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        ctx.update(&bytes[..b]);
+        ctx.update(&bytes[c..]);
+        let digest = ctx.finish().as_ref().try_into().expect("32 bytes");
+        Ok(Prepared {
+            bytes,
+            gap: (b, c),
+            digest,
+        })
+    }
+
+    /// How many bytes of CMS the reserved space takes.
+    pub fn capacity(&self) -> usize {
+        (self.gap.1 - self.gap.0 - 2) / 2
+    }
+
+    pub fn byte_range(&self) -> [usize; 4] {
+        let (b, c) = self.gap;
+        [0, b, c, self.bytes.len() - c]
+    }
+}
+
+/// Writes `contents` (a DER CMS or timestamp token) into the reserved space.
+pub fn embed(prepared: Prepared, contents: &[u8]) -> Result<Vec<u8>> {
+    if contents.len() > prepared.capacity() {
+        return Err(pdf_error(t(
+            &format!(
+                "signaturen ({} byte) är större än det reserverade utrymmet ({} byte)",
+                contents.len(),
+                prepared.capacity()
+            ),
+            &format!(
+                "the signature ({} bytes) is larger than the reserved space ({} bytes)",
+                contents.len(),
+                prepared.capacity()
+            ),
+        )));
+    }
+    let mut out = prepared.bytes;
+    let b = prepared.gap.0;
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for (i, byte) in contents.iter().enumerate() {
+        out[b + 1 + 2 * i] = HEX[(byte >> 4) as usize];
+        out[b + 2 + 2 * i] = HEX[(byte & 15) as usize];
+    }
+    Ok(out)
+}
+
+/// Appends the update with a signature dictionary of `kind` whose `/Contents` reserves
+/// `reserved` bytes, and fixes its `/ByteRange`.
+pub fn prepare(pdf: &[u8], kind: &SigKind, reserved: usize) -> Result<Prepared> {
+    let reserved = reserved + CONTENTS_MARGIN;
     let doc = Document::load_mem(pdf).map_err(pdf_error)?;
     if doc.trailer.has(b"Encrypt") || doc.encryption_state.is_some() {
         return Err(pdf_error(t("filen är krypterad", "the file is encrypted")));
     }
-    let plan = plan_update(&doc)?;
-
-    // Measure the CMS with a dummy signature of maximal length: only the signature varies.
-    let dummy = cms::build(signer, &[0u8; 32], info.time, |_| {
-        Ok(vec![0u8; cms::MAX_ECDSA_P256_SIG])
-    })
-    .map_err(pdf_error)?;
-    let reserved = dummy.len() + CONTENTS_MARGIN;
+    let plan = plan_update(&doc, matches!(kind, SigKind::DocTimeStamp))?;
 
     let mut out = Vec::with_capacity(pdf.len() + 2 * reserved + 4096);
     out.extend_from_slice(pdf);
@@ -88,9 +379,13 @@ pub(crate) fn sign_pdf_unchecked(pdf: &[u8], signer: &Signer, info: &SignInfo) -
 
     // The signature dictionary, with placeholders.
     offsets.push(((plan.sig_num, 0), out.len()));
+    let (ty, subfilter) = match kind {
+        SigKind::Signature { .. } => ("Sig", SUBFILTER),
+        SigKind::DocTimeStamp => ("DocTimeStamp", TIMESTAMP_SUBFILTER),
+    };
     write!(
         out,
-        "{} 0 obj\n<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /{SUBFILTER} /ByteRange ",
+        "{} 0 obj\n<</Type /{ty} /Filter /Adobe.PPKLite /SubFilter /{subfilter} /ByteRange ",
         plan.sig_num
     )
     .expect("Vec write");
@@ -104,16 +399,18 @@ pub(crate) fn sign_pdf_unchecked(pdf: &[u8], signer: &Signer, info: &SignInfo) -
     out.resize(out.len() + 2 * reserved, b'0');
     out.push(b'>');
     let gap_end = out.len();
-    write!(out, "\n/M ({})", pdf_date(info.time)).expect("Vec write");
-    out.extend_from_slice(b" /Name ");
-    out.extend_from_slice(text_string(signer.name()).as_bytes());
-    if !info.reason.is_empty() {
-        out.extend_from_slice(b" /Reason ");
-        out.extend_from_slice(text_string(&info.reason).as_bytes());
-    }
-    if !info.location.is_empty() {
-        out.extend_from_slice(b" /Location ");
-        out.extend_from_slice(text_string(&info.location).as_bytes());
+    if let SigKind::Signature { name, info } = kind {
+        write!(out, "\n/M ({})", pdf_date(info.time)).expect("Vec write");
+        out.extend_from_slice(b" /Name ");
+        out.extend_from_slice(text_string(name).as_bytes());
+        if !info.reason.is_empty() {
+            out.extend_from_slice(b" /Reason ");
+            out.extend_from_slice(text_string(&info.reason).as_bytes());
+        }
+        if !info.location.is_empty() {
+            out.extend_from_slice(b" /Location ");
+            out.extend_from_slice(text_string(&info.location).as_bytes());
+        }
     }
     write!(
         out,
@@ -134,7 +431,7 @@ pub(crate) fn sign_pdf_unchecked(pdf: &[u8], signer: &Signer, info: &SignInfo) -
 
     write_xref(&mut out, &doc, &plan, offsets);
 
-    // Patch the byte range, hash, sign, patch the signature in.
+    // Patch the byte range, hash.
     let (b, c) = (gap_start, gap_end);
     let d = out.len() - c;
     let range = format!("[0 {b} {c} {d}");
@@ -146,18 +443,12 @@ pub(crate) fn sign_pdf_unchecked(pdf: &[u8], signer: &Signer, info: &SignInfo) -
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     ctx.update(&out[..b]);
     ctx.update(&out[c..]);
-    let digest = ctx.finish();
-    let cms =
-        cms::build(signer, digest.as_ref(), info.time, |m| signer.sign(m)).map_err(pdf_error)?;
-    if cms.len() > reserved {
-        return Err(pdf_error("CMS larger than reserved"));
-    }
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for (i, byte) in cms.iter().enumerate() {
-        out[b + 1 + 2 * i] = HEX[(byte >> 4) as usize];
-        out[b + 2 + 2 * i] = HEX[(byte & 15) as usize];
-    }
-    Ok(out)
+    let digest = ctx.finish().as_ref().try_into().expect("32 bytes");
+    Ok(Prepared {
+        bytes: out,
+        gap: (b, c),
+        digest,
+    })
 }
 
 /// What the update writes.
@@ -174,7 +465,7 @@ struct Plan {
     size: u32,
 }
 
-fn plan_update(doc: &Document) -> Result<Plan> {
+fn plan_update(doc: &Document, timestamp: bool) -> Result<Plan> {
     let root = doc
         .trailer
         .get(b"Root")
@@ -266,7 +557,11 @@ fn plan_update(doc: &Document) -> Result<Plan> {
         Ok(Object::Dictionary(d)) => (d.clone(), None),
         _ => (Dictionary::new(), None),
     };
-    let field_name = free_field_name(doc, &acroform);
+    let field_name = free_field_name(
+        doc,
+        &acroform,
+        if timestamp { "Tidsstampel" } else { "Signatur" },
+    );
     match acroform.get(b"Fields") {
         Ok(Object::Reference(id)) => push_to_array(doc, &mut updates, *id, field_ref.clone())?,
         Ok(Object::Array(a)) => {
@@ -303,7 +598,7 @@ fn plan_update(doc: &Document) -> Result<Plan> {
 }
 
 /// `Signatur1`, or the next number not taken by a field of the form.
-fn free_field_name(doc: &Document, acroform: &Dictionary) -> String {
+fn free_field_name(doc: &Document, acroform: &Dictionary, base: &str) -> String {
     let mut taken = Vec::new();
     let fields = match acroform.get(b"Fields") {
         Ok(Object::Reference(id)) => doc.get_object(*id).ok().and_then(|o| o.as_array().ok()),
@@ -324,7 +619,7 @@ fn free_field_name(doc: &Document, acroform: &Dictionary) -> String {
         }
     }
     (1..)
-        .map(|n| format!("Signatur{n}"))
+        .map(|n| format!("{base}{n}"))
         .find(|n| !taken.iter().any(|t| t == n.as_bytes()))
         .expect("some number is free")
 }

@@ -109,23 +109,6 @@ fn gap_is_hex_string(pdf: &[u8], r: &Range) -> bool {
         && pdf[b + 1..c - 1].iter().all(u8::is_ascii_hexdigit)
 }
 
-/// The last signature's byte range: the last `/ByteRange` whose gap is a hex string; failing
-/// that, the last one that parses at all (to report what is wrong with it).
-fn last_range(pdf: &[u8]) -> Option<Range> {
-    let mut end = pdf.len();
-    let mut fallback = None;
-    while let Some(pos) = rfind(pdf, b"/ByteRange", end) {
-        if let Some(r) = parse_range(pdf, pos) {
-            if gap_is_hex_string(pdf, &r) {
-                return Some(r);
-            }
-            fallback.get_or_insert(r);
-        }
-        end = pos + b"/ByteRange".len() - 1;
-    }
-    fallback
-}
-
 fn hex_decode(h: &[u8]) -> Vec<u8> {
     let v = |c: u8| match c {
         b'0'..=b'9' => c - b'0',
@@ -133,12 +116,81 @@ fn hex_decode(h: &[u8]) -> Vec<u8> {
         _ => c - b'A' + 10,
     };
     h.chunks_exact(2)
+        .filter(|p| p.iter().all(u8::is_ascii_hexdigit))
         .map(|p| (v(p[0]) << 4) | v(p[1]))
         .collect()
 }
 
-/// Verifies the (last) embedded signature.
+/// Every `/ByteRange` in the file whose gap is exactly a `/Contents` hex string, in file
+/// order; and whether some other `/ByteRange` (damaged, cut) was seen.
+fn all_ranges(pdf: &[u8]) -> (Vec<Range>, Option<Range>) {
+    let mut out = Vec::new();
+    let mut damaged = None;
+    let mut from = 0;
+    while let Some(pos) = find(pdf, b"/ByteRange", from) {
+        from = pos + b"/ByteRange".len();
+        let Some(r) = parse_range(pdf, pos) else {
+            continue;
+        };
+        let mut k = r.b as usize;
+        let contents = gap_is_hex_string(pdf, &r) && {
+            while k > 0 && is_ws(pdf[k - 1]) {
+                k -= 1;
+            }
+            pdf[..k].ends_with(b"/Contents")
+        };
+        if contents {
+            out.push(r);
+        } else if r.a != 0 || r.b != 0 || r.c != 0 || r.d != 0 {
+            damaged = Some(r);
+        }
+    }
+    (out, damaged)
+}
+
+/// The reserved gap `[b, c)` of the last signature dictionary (for a prepared file).
+pub(crate) fn last_gap(pdf: &[u8]) -> Option<(usize, usize)> {
+    let (ranges, _) = all_ranges(pdf);
+    ranges.last().map(|r| (r.b as usize, r.c as usize))
+}
+
+/// The bytes of the first signed revision: what the first signer signed (`rerun` reads the
+/// answers from there, never from a later update).
+pub fn first_signed_revision(pdf: &[u8]) -> Option<&[u8]> {
+    let (ranges, _) = all_ranges(pdf);
+    let end = ranges
+        .iter()
+        .filter(|r| r.a == 0)
+        .map(|r| r.c.saturating_add(r.d))
+        .filter(|&e| e <= pdf.len() as u64)
+        .min()?;
+    Some(&pdf[..end as usize])
+}
+
+/// Verifies the (last) embedded signature, and that nothing but allowed changes (another
+/// signature, a timestamp, validation data) came after any signature.
 pub fn verify_pdf(pdf: &[u8]) -> Result<Verification, VerifyError> {
+    let report = verify_all(pdf)?;
+    if let Some(problem) = report.problem() {
+        return Err(VerifyError::Invalid(problem));
+    }
+    report
+        .signatures
+        .iter()
+        .rev()
+        .find_map(|s| s.verification.clone())
+        .ok_or_else(|| {
+            VerifyError::NotSigned(t(
+                "PDF-filen har bara dokumenttidsstämplar, ingen signatur",
+                "the PDF has only document timestamps, no signature",
+            ))
+        })
+}
+
+/// Examines every signature and document timestamp of a PDF. `Err` only when the file is
+/// not a PDF or carries no signature at all; a broken or changed signature is reported in
+/// the [`Report`] (see [`Report::problem`]).
+pub fn verify_all(pdf: &[u8]) -> Result<Report, VerifyError> {
     let head = &pdf[..pdf.len().min(1024)];
     if find(head, b"%PDF-", 0).is_none() {
         return Err(unreadable(
@@ -146,10 +198,25 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<Verification, VerifyError> {
             "the file is not a PDF (no %PDF- header)",
         ));
     }
-    let tail_start = pdf.len().saturating_sub(1024);
-    let has_eof = find(pdf, b"%%EOF", tail_start).is_some();
-    let Some(r) = last_range(pdf) else {
-        if !has_eof {
+    let (ranges, damaged) = all_ranges(pdf);
+    let len = pdf.len() as u64;
+    if ranges.is_empty() {
+        if let Some(r) = damaged {
+            // A signature was there: the file was cut or its signature dictionary damaged.
+            let signed_end = r.c.saturating_add(r.d);
+            return Err(VerifyError::Invalid(t(
+                &format!(
+                    "filen har ändrats efter signeringen: den är avkortad eller skadad \
+                     (signaturen omfattar {signed_end} byte, filen har {len})"
+                ),
+                &format!(
+                    "the file was changed after signing: it is cut or damaged (the signature \
+                     covers {signed_end} bytes, the file has {len})"
+                ),
+            )));
+        }
+        let tail_start = pdf.len().saturating_sub(1024);
+        if find(pdf, b"%%EOF", tail_start).is_none() {
             return Err(unreadable(
                 "PDF-filen är avkortad eller skadad (%%EOF saknas i slutet)",
                 "the PDF is truncated or damaged (no %%EOF at the end)",
@@ -159,53 +226,322 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<Verification, VerifyError> {
             "PDF-filen har ingen inbäddad signatur",
             "the PDF has no embedded signature",
         )));
-    };
-    let len = pdf.len() as u64;
-    let signed_end = r.c.saturating_add(r.d);
-    if signed_end > len || r.c > len || r.b >= len {
-        return Err(VerifyError::Unreadable(t(
-            &format!(
-                "PDF-filen är avkortad: signaturen omfattar {signed_end} byte men filen har bara {len}"
-            ),
-            &format!(
-                "the PDF is truncated: the signature covers {signed_end} bytes but the file has only {len}"
-            ),
-        )));
     }
-    if r.a != 0 {
-        return Err(invalid(
-            "signaturens byteintervall börjar inte vid filens början",
-            "the signature's byte range does not start at the beginning of the file",
-        ));
-    }
-    if !gap_is_hex_string(pdf, &r) {
-        return Err(invalid(
-            "det osignerade glappet i byteintervallet är inte exakt signaturens /Contents",
-            "the unsigned gap in the byte range is not exactly the signature's /Contents",
-        ));
-    }
-    let (b, c, end) = (r.b as usize, r.c as usize, signed_end as usize);
-    let mut k = b;
-    while k > 0 && is_ws(pdf[k - 1]) {
-        k -= 1;
-    }
-    if !pdf[..k].ends_with(b"/Contents") {
-        return Err(invalid(
-            "det osignerade glappet i byteintervallet är inte signaturens /Contents",
-            "the unsigned gap in the byte range is not the signature's /Contents",
-        ));
-    }
-    let cms_bytes = hex_decode(&pdf[b + 1..c - 1]);
-    let checked = cms::check(&cms_bytes, &[&pdf[..b], &pdf[c..end]])?;
-    let info = info_of(&checked.signer, &checked.certificates[0]);
 
-    // The signature dictionary around the byte range (for /SubFilter and /M).
-    // Searched before the gap too: a /ByteRange written after /Contents (another signer's
-    // layout) must not put the start past `b`.
+    let mut signatures: Vec<SignatureReport> = Vec::new();
+    for r in &ranges {
+        signatures.push(check_one(pdf, r));
+    }
+    signatures.sort_by_key(|s| s.covers);
+    // The revisions: each signature's end, then the file's end.
+    let mut problems = Vec::new();
+    for i in 0..signatures.len() {
+        let end = signatures[i].covers;
+        if end > pdf.len() {
+            continue;
+        }
+        let next_end = signatures
+            .get(i + 1)
+            .map(|s| s.covers.min(pdf.len()))
+            .unwrap_or(pdf.len());
+        if next_end <= end {
+            continue;
+        }
+        let changes = match super::revisions::compare(&pdf[..end], &pdf[..next_end]) {
+            Ok(c) => c,
+            Err(_) => vec![Change {
+                allowed: false,
+                what: t(
+                    &format!(
+                        "{} byte har lagts till efter byte {end} som inte är en läsbar PDF-revision",
+                        next_end - end
+                    ),
+                    &format!(
+                        "{} bytes were added after byte {end} that are not a readable PDF revision",
+                        next_end - end
+                    ),
+                ),
+            }],
+        };
+        // Bytes that change nothing a reader sees are still not signed: appended after the
+        // signature (a comment, an object without a cross-reference section).
+        let changes = if changes.is_empty() {
+            let n = next_end - end;
+            let who = signatures[i]
+                .verification
+                .as_ref()
+                .map(|v| v.signer.clone())
+                .unwrap_or_else(|| t("tidsstämpeln", "the timestamp"));
+            vec![Change {
+                allowed: false,
+                what: t(
+                    &format!(
+                        "{n} byte har lagts till efter signeringen (signaturen av {who} täcker bara \
+                         filen fram till byte {end}); det tillagda är inte signerat"
+                    ),
+                    &format!(
+                        "{n} bytes were appended after signing (the signature by {who} covers the \
+                         file only up to byte {end}); what was added is not signed"
+                    ),
+                ),
+            }]
+        } else {
+            changes
+        };
+        // Every earlier signature sees this revision's changes too.
+        for s in signatures.iter_mut().take(i + 1) {
+            s.changes_after.extend(changes.iter().cloned());
+        }
+        if changes.iter().any(|c| !c.allowed) {
+            problems.push(i);
+        }
+    }
+    for s in &mut signatures {
+        s.whole_file = s.covers == pdf.len();
+        if let Some(v) = &mut s.verification {
+            v.whole_file = s.whole_file;
+        }
+    }
+    // Levels: B-LT when validation data were embedded after (or with) the signature, B-LTA
+    // when a document timestamp came after those.
+    let dss = super::revisions::dss_counts(pdf);
+    let n = signatures.len();
+    for i in 0..n {
+        if signatures[i].kind != SignatureKind::Signature || signatures[i].problem.is_some() {
+            continue;
+        }
+        let dss_later = signatures[i]
+            .changes_after
+            .iter()
+            .any(|c| c.allowed && c.what.contains("DSS"));
+        let doc_ts_later = signatures[i + 1..]
+            .iter()
+            .any(|s| s.kind == SignatureKind::DocumentTimestamp && s.problem.is_none());
+        let has_ts = signatures[i].timestamp.is_some();
+        signatures[i].level = Some(match (has_ts, dss_later, doc_ts_later) {
+            (true, true, true) => PadesLevel::BLta,
+            (true, true, false) => PadesLevel::BLt,
+            (true, false, _) => PadesLevel::BT,
+            (false, _, _) => PadesLevel::BB,
+        });
+    }
+    Ok(Report {
+        signatures,
+        validation_data: dss,
+        file_len: pdf.len(),
+    })
+}
+
+/// A signature or a document timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureKind {
+    Signature,
+    DocumentTimestamp,
+}
+
+/// PAdES baseline level (ETSI EN 319 142-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PadesLevel {
+    /// Basic: the signer's own claimed time.
+    BB,
+    /// With a signature timestamp from a TSA: the signature existed at that time.
+    BT,
+    /// With validation data (certificates, OCSP, CRL) embedded: checkable without network.
+    BLt,
+    /// With a document timestamp over the validation data: renewable long-term evidence.
+    BLta,
+}
+
+impl PadesLevel {
+    pub fn code(self) -> &'static str {
+        match self {
+            PadesLevel::BB => "B-B",
+            PadesLevel::BT => "B-T",
+            PadesLevel::BLt => "B-LT",
+            PadesLevel::BLta => "B-LTA",
+        }
+    }
+}
+
+/// A timestamp (signature timestamp or document timestamp) as checked.
+#[derive(Debug, Clone)]
+pub struct StampReport {
+    pub time: DateTime<Utc>,
+    pub tsa: String,
+    /// The certificates in the token (DER), the TSA's first.
+    pub certificates: Vec<Vec<u8>>,
+}
+
+/// One signature or document timestamp of a PDF.
+#[derive(Debug, Clone)]
+pub struct SignatureReport {
+    pub kind: SignatureKind,
+    /// The checked signature (None for a document timestamp, or when it does not hold).
+    pub verification: Option<Verification>,
+    /// Why it does not hold.
+    pub problem: Option<String>,
+    /// The `/Reason` of the signature dictionary.
+    pub reason: String,
+    /// The signature timestamp, or the document timestamp itself.
+    pub timestamp: Option<StampReport>,
+    /// The signed revision ends at this byte.
+    pub covers: usize,
+    pub whole_file: bool,
+    /// Everything later revisions changed.
+    pub changes_after: Vec<Change>,
+    pub level: Option<PadesLevel>,
+}
+
+/// Every signature of a PDF.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// In the order they were made.
+    pub signatures: Vec<SignatureReport>,
+    /// What the `/DSS` holds, when the file embeds validation data.
+    pub validation_data: Option<super::revisions::DssCounts>,
+    pub file_len: usize,
+}
+
+impl Report {
+    /// The first reason the file is not what its signers signed, if any.
+    pub fn problem(&self) -> Option<String> {
+        for (i, s) in self.signatures.iter().enumerate() {
+            if let Some(p) = &s.problem {
+                return Some(if self.signatures.len() > 1 {
+                    t(
+                        &format!("signatur {}: {p}", i + 1),
+                        &format!("signature {}: {p}", i + 1),
+                    )
+                } else {
+                    p.clone()
+                });
+            }
+        }
+        for s in &self.signatures {
+            if let Some(c) = s.changes_after.iter().find(|c| !c.allowed) {
+                let who = s
+                    .verification
+                    .as_ref()
+                    .map(|v| v.signer.clone())
+                    .unwrap_or_else(|| t("tidsstämpeln", "the timestamp"));
+                return Some(t(
+                    &format!(
+                        "dokumentet har ändrats efter att {who} signerade: {} (en senare revision \
+                         får bara lägga till signaturer, tidsstämplar och valideringsdata)",
+                        c.what
+                    ),
+                    &format!(
+                        "the document was changed after {who} signed: {} (a later revision may \
+                         only add signatures, timestamps and validation data)",
+                        c.what
+                    ),
+                ));
+            }
+        }
+        None
+    }
+}
+
+use super::revisions::Change;
+
+fn check_one(pdf: &[u8], r: &Range) -> SignatureReport {
+    let (b, c) = (r.b as usize, r.c as usize);
+    let end = r.c.saturating_add(r.d);
     let dict_start = rfind(pdf, b"obj", r.pos.min(b)).unwrap_or(0);
     let dict_end = find(pdf, b"endobj", c).unwrap_or(pdf.len());
     let before = &pdf[dict_start..b];
     let after = &pdf[c..dict_end];
+    let subfilter = name_after(before, b"/SubFilter")
+        .or_else(|| name_after(after, b"/SubFilter"))
+        .unwrap_or_default();
+    let kind = if subfilter == super::pdf::TIMESTAMP_SUBFILTER {
+        SignatureKind::DocumentTimestamp
+    } else {
+        SignatureKind::Signature
+    };
+    let reason = text_after(before, b"/Reason")
+        .or_else(|| text_after(after, b"/Reason"))
+        .unwrap_or_default();
+    let mut rep = SignatureReport {
+        kind,
+        verification: None,
+        problem: None,
+        reason,
+        timestamp: None,
+        covers: end.min(usize::MAX as u64) as usize,
+        whole_file: false,
+        changes_after: Vec::new(),
+        level: None,
+    };
+    if end > pdf.len() as u64 {
+        rep.problem = Some(t(
+            &format!(
+                "filen har ändrats efter signeringen: den är avkortad (signaturen omfattar {end} byte \
+                 men filen har bara {})",
+                pdf.len()
+            ),
+            &format!(
+                "the file was changed after signing: it is cut (the signature covers {end} bytes \
+                 but the file has only {})",
+                pdf.len()
+            ),
+        ));
+        return rep;
+    }
+    if r.a != 0 {
+        rep.problem = Some(t(
+            "signaturens byteintervall börjar inte vid filens början",
+            "the signature's byte range does not start at the beginning of the file",
+        ));
+        return rep;
+    }
+    let end = end as usize;
+    let cms_bytes = hex_decode(&pdf[b + 1..c - 1]);
+    if kind == SignatureKind::DocumentTimestamp {
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        ctx.update(&pdf[..b]);
+        ctx.update(&pdf[c..end]);
+        let h = ctx.finish();
+        let trimmed = der_len(&cms_bytes)
+            .map(|n| &cms_bytes[..n])
+            .unwrap_or(&cms_bytes);
+        match super::tsa::check_token(trimmed, h.as_ref()) {
+            Ok((st, _)) => {
+                rep.timestamp = Some(StampReport {
+                    time: st.time,
+                    tsa: st.tsa,
+                    certificates: st.certificates,
+                })
+            }
+            Err(m) => rep.problem = Some(m),
+        }
+        return rep;
+    }
+    match check_signature(pdf, r, &cms_bytes, before, after) {
+        Ok((v, stamp)) => {
+            rep.verification = Some(v);
+            rep.timestamp = stamp;
+        }
+        Err(e) => rep.problem = Some(e.message().to_string()),
+    }
+    rep
+}
+
+/// The length of the DER element at the start of `data`.
+fn der_len(data: &[u8]) -> Option<usize> {
+    super::der_walk::read(data).map(|(t, _)| t.whole.len())
+}
+
+fn check_signature(
+    pdf: &[u8],
+    r: &Range,
+    cms_bytes: &[u8],
+    before: &[u8],
+    after: &[u8],
+) -> Result<(Verification, Option<StampReport>), VerifyError> {
+    let (b, c, end) = (r.b as usize, r.c as usize, (r.c + r.d) as usize);
+    let checked = cms::check(cms_bytes, &[&pdf[..b], &pdf[c..end]])?;
+    let info = info_of(&checked.signer, &checked.certificates[0]);
     let subfilter = name_after(before, b"/SubFilter")
         .or_else(|| name_after(after, b"/SubFilter"))
         .unwrap_or_default();
@@ -243,31 +579,65 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<Verification, VerifyError> {
             ),
         )));
     }
-    if end < pdf.len() {
-        let n = pdf.len() - end;
-        return Err(VerifyError::Invalid(t(
-            &format!(
-                "{n} byte har lagts till efter signeringen (signaturen av {} täcker bara filen fram \
-                 till byte {end}); det tillagda är inte signerat",
-                info.name
-            ),
-            &format!(
-                "{n} bytes were appended after signing (the signature by {} covers the file only up \
-                 to byte {end}); what was added is not signed",
-                info.name
-            ),
-        )));
+    let stamp = match &checked.timestamp_token {
+        Some(tok) => {
+            let h = super::pdf::sha256(&checked.signature);
+            let (st, _) = super::tsa::check_token(tok, &h).map_err(|m| {
+                VerifyError::Invalid(t(
+                    &format!("signaturens tidsstämpel håller inte: {m}"),
+                    &format!("the signature's timestamp does not hold: {m}"),
+                ))
+            })?;
+            Some(StampReport {
+                time: st.time,
+                tsa: st.tsa,
+                certificates: st.certificates,
+            })
+        }
+        None => None,
+    };
+    Ok((
+        Verification {
+            signer: info.name,
+            role: info.role,
+            organisation: info.organisation,
+            signed_at,
+            fingerprint: info.fingerprint,
+            subfilter,
+            whole_file: end == pdf.len(),
+            certificates: checked.certificates,
+        },
+        stamp,
+    ))
+}
+
+/// A text string after `key`: `(literal)` or `<FEFF…>` hex (UTF-16BE).
+fn text_after(hay: &[u8], key: &[u8]) -> Option<String> {
+    let p = find(hay, key, 0)?;
+    let mut i = p + key.len();
+    while i < hay.len() && is_ws(hay[i]) {
+        i += 1;
     }
-    Ok(Verification {
-        signer: info.name,
-        role: info.role,
-        organisation: info.organisation,
-        signed_at,
-        fingerprint: info.fingerprint,
-        subfilter,
-        whole_file: true,
-        certificates: checked.certificates,
-    })
+    match hay.get(i)? {
+        b'<' => {
+            let close = find(hay, b">", i)?;
+            let raw = hex_decode(&hay[i + 1..close]);
+            if raw.starts_with(&[0xFE, 0xFF]) {
+                let units: Vec<u16> = raw[2..]
+                    .chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect();
+                Some(String::from_utf16_lossy(&units))
+            } else {
+                Some(String::from_utf8_lossy(&raw).into_owned())
+            }
+        }
+        b'(' => {
+            let close = find(hay, b")", i)?;
+            Some(String::from_utf8_lossy(&hay[i + 1..close]).into_owned())
+        }
+        _ => None,
+    }
 }
 
 /// The name following `key` (e.g. `/SubFilter /ETSI.CAdES.detached`).

@@ -346,6 +346,7 @@ pub fn workspace_for(ws: &Workspace, user: &User) -> Workspace {
     if let (Some(k), Some(c)) = (&user.key, &user.cert) {
         w.config.signing.key = Some(k.clone());
         w.config.signing.cert = Some(c.clone());
+        w.config.signing.own_key_only = true;
     }
     w
 }
