@@ -285,6 +285,8 @@ fn a_device_a_folder_or_a_huge_answers_file_is_refused_quickly() {
         vec!["photo", "--answers", "/dev/zero"],
         vec!["breach", "--answers", "/dev/zero"],
         vec!["rerun", "/dev/zero"],
+        vec!["verify", "/dev/zero"],
+        vec!["sign", "/dev/zero"],
     ] {
         ws.run(&args)
             .code(2)

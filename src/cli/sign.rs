@@ -145,7 +145,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
     if let Some(sig) = &a.complete {
         return complete(&ws, &a, sig);
     }
-    let pdf = std::fs::read(&a.file).at(&a.file)?;
+    let pdf = crate::input::read(&a.file, crate::input::RECORD_LIMIT)?;
     check_before(&a.file, &pdf)?;
     let reason = a.reason.clone().unwrap_or_else(|| t("Beslut", "Decision"));
     let info = SignInfo {
@@ -328,7 +328,7 @@ fn complete(ws: &Workspace, a: &Args, sig_path: &Path) -> Result<i32> {
             ),
         )));
     }
-    let current = std::fs::read(&a.file).at(&a.file)?;
+    let current = crate::input::read(&a.file, crate::input::RECORD_LIMIT)?;
     let prepared_bytes = std::fs::read(&pending).at(&pending)?;
     if !prepared_bytes.starts_with(&current) {
         return Err(Error::input(t(

@@ -131,27 +131,9 @@ fn check(a: &VerifyArgs) -> Outcome {
 }
 
 /// Reads at most 256 MiB (a record is kilobytes; `/dev/zero` must not fill the memory).
+/// The file, refused when it is no ordinary file or larger than any record (see `input`).
 fn read_limited(path: &std::path::Path) -> std::result::Result<Vec<u8>, String> {
-    use std::io::Read;
-    const LIMIT: u64 = 256 << 20;
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e).to_string())?;
-    let mut buf = Vec::new();
-    f.take(LIMIT + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::io(path, e).to_string())?;
-    if buf.len() as u64 > LIMIT {
-        return Err(t(
-            &format!(
-                "{}: filen är större än 256 MiB och är ingen handling från dataskydd",
-                path.display()
-            ),
-            &format!(
-                "{}: the file is larger than 256 MiB and is not a dataskydd record",
-                path.display()
-            ),
-        ));
-    }
-    Ok(buf)
+    crate::input::read(path, crate::input::RECORD_LIMIT).map_err(|e| e.to_string())
 }
 
 fn kind_code(k: signing::SignatureKind) -> &'static str {
