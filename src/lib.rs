@@ -17,6 +17,7 @@ pub mod clock;
 pub mod demo;
 pub mod document;
 pub mod error;
+pub mod excel;
 pub mod finding;
 pub mod i18n;
 pub mod input;

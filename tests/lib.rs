@@ -8,6 +8,7 @@ mod breach;
 mod consent;
 mod contract;
 mod document;
+mod excel;
 mod fuzz_regressions;
 mod interactive;
 mod law;

@@ -753,16 +753,39 @@ impl<R: std::io::Read> std::io::Read for Hashing<R> {
 }
 
 enum ImportRow {
+    /// A row to import, with its Excel row number.
     Row(u64, Box<Input>),
     Bad(u64, String),
+    /// A withdrawn consent in a re-imported export: not imported.
+    Withdrawn,
+}
+
+/// The import file's columns as its header names them, for messages.
+struct ImportHeader {
+    /// The file's own header text for each known column.
+    names: std::collections::HashMap<&'static str, String>,
+}
+
+impl ImportHeader {
+    fn name(&self, field: &str) -> String {
+        self.names
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| field.to_string())
+    }
 }
 
 /// Streams an import file (constant memory): checks the header, hands each row to `f`,
-/// returns the SHA-256 of the file's bytes.
+/// returns the SHA-256 of the file's bytes and the header (its names, for messages). The
+/// file may be what Swedish Excel saves: `;` or `,` (sniffed from the header), BOM or not,
+/// UTF-8 or Windows-1252, Swedish column names and values (see [`crate::excel`]).
 fn each_import_row(
     path: &std::path::Path,
     mut f: impl FnMut(ImportRow) -> Result<()>,
-) -> Result<String> {
+) -> Result<(String, ImportHeader)> {
+    use crate::excel;
+    let enc = excel::detect(path)?;
+    let delimiter = excel::sniff_file(path)?;
     let file = std::fs::File::open(path).at(path)?;
     let hashing = Hashing {
         inner: file,
@@ -771,43 +794,55 @@ fn each_import_row(
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
+        // Rows end at `\n` (a `\r` before it is cut from the last field): with CRLF rows
+        // the csv reader would number each row one line early, and Excel writes CRLF.
+        .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 20)
         .from_reader(hashing);
-    let mut rec = csv::StringRecord::new();
+    let mut rec = csv::ByteRecord::new();
     let header_err = |m: String| Error::input(m).in_file(path).at_line(1);
     if !rdr
-        .read_record(&mut rec)
+        .read_byte_record(&mut rec)
         .map_err(|e| header_err(import_csv_error(&e)))?
     {
         return Err(header_err(t("filen är tom", "the file is empty")));
     }
-    let header: Vec<String> = rec
+    let raw: Vec<String> = rec
         .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let h = h.trim();
-            if i == 0 {
-                h.trim_start_matches('\u{feff}').to_string()
-            } else {
-                h.to_string()
-            }
-        })
+        .map(|h| excel::decode(h.strip_suffix(b"\r").unwrap_or(h), enc))
         .collect();
-    for h in &header {
-        if !IMPORT_REQUIRED.contains(&h.as_str()) && !IMPORT_OPTIONAL.contains(&h.as_str()) {
-            let mut allowed = IMPORT_REQUIRED.to_vec();
-            allowed.extend(IMPORT_OPTIONAL);
-            return Err(header_err(t(
-                &format!("okänd kolumn '{h}' (tillåtna: {})", allowed.join(", ")),
-                &format!("unknown column '{h}' (allowed: {})", allowed.join(", ")),
-            ))
-            .field(h));
+    let mut header: Vec<Option<&'static str>> = Vec::new();
+    let mut names = std::collections::HashMap::new();
+    for h in &raw {
+        let h = h.trim_start_matches('\u{feff}').trim();
+        match excel::column(h, excel::CONSENT_COLUMNS) {
+            Some(c) => {
+                names.insert(c, h.to_string());
+                header.push(Some(c));
+            }
+            None if h.is_empty() => header.push(None),
+            None => {
+                let mut allowed = IMPORT_REQUIRED.to_vec();
+                allowed.extend(IMPORT_OPTIONAL);
+                return Err(header_err(t(
+                    &format!(
+                        "okänd kolumn '{h}' (tillåtna: {}, eller de svenska namnen som `consent export --excel` skriver)",
+                        allowed.join(", ")
+                    ),
+                    &format!(
+                        "unknown column '{h}' (allowed: {}, or the Swedish names `consent export --excel` writes)",
+                        allowed.join(", ")
+                    ),
+                ))
+                .field(h));
+            }
         }
     }
     let missing: Vec<&str> = IMPORT_REQUIRED
         .iter()
         .copied()
-        .filter(|r| !header.iter().any(|h| h == r))
+        .filter(|r| !header.contains(&Some(*r)))
         .collect();
     if !missing.is_empty() {
         return Err(header_err(t(
@@ -816,51 +851,96 @@ fn each_import_row(
         ))
         .field(missing[0]));
     }
-    let col = |name: &str| header.iter().position(|h| h == name);
+    let col = |name: &str| header.iter().position(|h| *h == Some(name));
     let cols: Vec<Option<usize>> = IMPORT_REQUIRED
         .iter()
         .chain(IMPORT_OPTIONAL)
         .map(|n| col(n))
         .collect();
+    let withdrawn_col = col("withdrawn_at");
+    // Excel counts rows, not lines: a quoted field with line breaks is one row.
+    let mut extra_lines = 0u64;
+    let count_breaks = |r: &csv::ByteRecord| -> u64 {
+        r.iter()
+            .map(|f| memchr::memchr_iter(b'\n', f).count() as u64)
+            .sum()
+    };
+    extra_lines += count_breaks(&rec);
     loop {
-        let more = match rdr.read_record(&mut rec) {
+        let more = match rdr.read_byte_record(&mut rec) {
             Ok(m) => m,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                f(ImportRow::Bad(line, import_csv_error(&e)))?;
+                f(ImportRow::Bad(
+                    line.saturating_sub(extra_lines),
+                    import_csv_error(&e),
+                ))?;
                 break;
             }
         };
         if !more {
             break;
         }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.len() == 1 && rec.get(0) == Some("") {
+        let row = rec
+            .position()
+            .map(|p| p.line())
+            .unwrap_or(0)
+            .saturating_sub(extra_lines);
+        extra_lines += count_breaks(&rec);
+        if rec
+            .iter()
+            .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
+        {
             continue;
         }
+        let last = rec.len().saturating_sub(1);
         let get = |i: usize| -> String {
             cols[i]
-                .and_then(|c| rec.get(c))
+                .and_then(|c| {
+                    let b = rec.get(c)?;
+                    Some(if c == last {
+                        b.strip_suffix(b"\r").unwrap_or(b)
+                    } else {
+                        b
+                    })
+                })
+                .map(|b| excel::unguard(&excel::decode(b, enc)).to_string())
                 .unwrap_or_default()
-                .to_string()
         };
+        if withdrawn_col
+            .and_then(|c| rec.get(c))
+            .is_some_and(|b| !b.iter().all(|b| b.is_ascii_whitespace()))
+        {
+            f(ImportRow::Withdrawn)?;
+            continue;
+        }
+        let method = get(13);
+        let language = get(12);
         f(ImportRow::Row(
-            line,
+            row,
             Box::new(Input {
                 subject: get(0),
-                role: get(1),
+                role: excel::code(&get(1), excel::ROLE_WORDS),
                 birth_year: get(2),
-                given_by: get(3),
+                given_by: excel::code(&get(3), excel::GIVEN_BY_WORDS),
                 giver: get(4),
-                purpose: get(5),
+                purpose: excel::codes(&get(5), excel::PURPOSE_WORDS),
                 channel: get(6),
-                media: get(7),
+                media: excel::codes(&get(7), excel::MEDIA_WORDS),
                 valid_from: get(8),
                 valid_until: get(9),
                 evidence: get(10),
                 notice_version: get(11),
-                language: get(12),
-                collection_method: get(13),
+                language: if language.trim().is_empty() {
+                    language
+                } else {
+                    excel::code(&language, excel::LANGUAGE_WORDS)
+                },
+                collection_method: if method.trim().is_empty() {
+                    method
+                } else {
+                    excel::code(&method, excel::METHOD_WORDS)
+                },
                 withdrawal_method: get(14),
                 explicit_art9: get(15),
             }),
@@ -869,20 +949,17 @@ fn each_import_row(
     // Read the rest (the csv reader may stop before the end), so the hash is the file's.
     let mut inner = rdr.into_inner();
     std::io::copy(&mut inner, &mut std::io::sink()).at(path)?;
-    Ok(crate::ledger::hex(inner.ctx.finish().as_ref()))
+    Ok((
+        crate::ledger::hex(inner.ctx.finish().as_ref()),
+        ImportHeader { names },
+    ))
 }
 
 fn import_csv_error(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => t(
-            "raden är inte giltig UTF-8 (spara filen som UTF-8, t.ex. \"CSV UTF-8\" i Excel)",
-            "the row is not valid UTF-8 (save the file as UTF-8, e.g. \"CSV UTF-8\" in Excel)",
-        ),
-        _ => format!(
-            "{} ({e})",
-            t("raden är inte giltig CSV", "the row is not valid CSV")
-        ),
-    }
+    format!(
+        "{} ({e})",
+        t("raden är inte giltig CSV", "the row is not valid CSV")
+    )
 }
 
 /// `consent import`: validates every row in a streaming pass (nothing held but the errors),
@@ -893,28 +970,24 @@ fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
     let path = &a.file;
     let channels = known_channels(&ws.accounts_csv())?;
     let today = crate::clock::today();
-    let mut bad: Vec<String> = Vec::new();
+    let mut bad: Vec<(u64, Option<&'static str>, String)> = Vec::new();
     let mut bad_rows = 0usize;
     let mut count = 0usize;
-    let sha = each_import_row(path, |r| {
+    let mut withdrawn = 0usize;
+    let (sha, header) = each_import_row(path, |r| {
         match r {
             ImportRow::Bad(line, m) => {
                 bad_rows += 1;
-                bad.push(format!("{} {line}: {m}", t("rad", "line")));
+                bad.push((line, None, m));
             }
+            ImportRow::Withdrawn => withdrawn += 1,
             ImportRow::Row(line, input) => match consents::validate(&input, &channels, today) {
                 Ok(_) => count += 1,
                 Err(problems) => {
                     bad_rows += 1;
                     for p in problems {
                         if bad.len() < 1000 {
-                            bad.push(format!(
-                                "{} {line}, {} '{}': {}",
-                                t("rad", "line"),
-                                t("kolumn", "column"),
-                                p.field,
-                                p.message
-                            ));
+                            bad.push((line, Some(p.field), p.message));
                         }
                     }
                 }
@@ -923,13 +996,26 @@ fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
         Ok(())
     })?;
     if !bad.is_empty() {
+        // Rows as Excel shows them: the header is row 1.
+        let bad: Vec<String> = bad
+            .iter()
+            .map(|(line, field, m)| match field {
+                Some(f) => format!(
+                    "{} {line}, {} '{}': {m}",
+                    t("rad", "row"),
+                    t("kolumn", "column"),
+                    header.name(f)
+                ),
+                None => format!("{} {line}: {m}", t("rad", "row")),
+            })
+            .collect();
         return Err(Error::input(t(
             &format!(
-                "{bad_rows} rader har fel; inget importerades:\n  {}",
+                "{bad_rows} rader har fel (rader räknade som i Excel, rubrikraden är rad 1); inget importerades:\n  {}",
                 bad.join("\n  ")
             ),
             &format!(
-                "{bad_rows} rows have errors; nothing was imported:\n  {}",
+                "{bad_rows} rows have errors (rows counted as Excel shows them, the header is row 1); nothing was imported:\n  {}",
                 bad.join("\n  ")
             ),
         ))
@@ -957,12 +1043,16 @@ fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
             let mut block = Vec::with_capacity(4096);
             let mut n = 0usize;
             let sha = each_import_row(&file, |r| {
-                let ImportRow::Row(line, input) = r else {
-                    return Err(Error::input(t(
-                        "filen ändrades under importen",
-                        "the file changed during the import",
-                    ))
-                    .in_file(&file));
+                let (line, input) = match r {
+                    ImportRow::Row(line, input) => (line, input),
+                    ImportRow::Withdrawn => return Ok(()),
+                    ImportRow::Bad(..) => {
+                        return Err(Error::input(t(
+                            "filen ändrades under importen",
+                            "the file changed during the import",
+                        ))
+                        .in_file(&file))
+                    }
                 };
                 let v = consents::validate(&input, &channels, today).map_err(|_| {
                     Error::input(t(
@@ -983,7 +1073,7 @@ fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
                 }
                 Ok(())
             });
-            match sha {
+            match sha.map(|(h, _)| h) {
                 Ok(h) => {
                     let _ = tx_rows.send(Ok(block));
                     Ok(h)
@@ -1075,16 +1165,67 @@ fn import(ws: &Workspace, reg: &Register, a: ImportArgs) -> Result<i32> {
         }
         Outcome::Done(ids, n, report) => {
             if a.json {
-                print_json(&json!({ "imported": n, "consent_ids": ids }));
+                let mut j = json!({ "imported": n, "consent_ids": ids });
+                if withdrawn > 0 {
+                    j["skipped_withdrawn"] = json!(withdrawn);
+                }
+                print_json(&j);
             } else {
                 repaired(report.repaired_torn_bytes, reg);
                 println!(
                     "{}",
                     t(
-                        &format!("{n} samtycken importerade till {}.", reg.path().display()),
-                        &format!("{n} consents imported into {}.", reg.path().display()),
+                        &format!(
+                            "{} till {}.",
+                            crate::records::labels::count(
+                                n,
+                                "samtycke importerat",
+                                "samtycken importerade",
+                                "",
+                                ""
+                            ),
+                            reg.path().display()
+                        ),
+                        &format!(
+                            "{} into {}.",
+                            crate::records::labels::count(
+                                n,
+                                "",
+                                "",
+                                "consent imported",
+                                "consents imported"
+                            ),
+                            reg.path().display()
+                        ),
                     )
                 );
+                if withdrawn > 0 {
+                    println!(
+                        "{}",
+                        t(
+                            &format!(
+                                "{} i filen importerades inte (de gäller inte).",
+                                crate::records::labels::count(
+                                    withdrawn,
+                                    "återkallat samtycke",
+                                    "återkallade samtycken",
+                                    "",
+                                    ""
+                                )
+                            ),
+                            &format!(
+                                "{} in the file were not imported (they are not in force).",
+                                crate::records::labels::count(
+                                    withdrawn,
+                                    "",
+                                    "",
+                                    "withdrawn consent",
+                                    "withdrawn consents"
+                                )
+                            ),
+                        )
+                    );
+                }
             }
         }
     }
@@ -1266,13 +1407,53 @@ fn verify(reg: &Register, a: VerifyArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// Keeps Excel from reading a cell as a formula.
-fn excel_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
+/// A date-time as Swedish Excel reads it as a date: `2026-12-01 08:00` (Swedish time).
+fn excel_time(s: &str) -> String {
+    match DateTime::parse_from_rfc3339(s) {
+        Ok(d) => d
+            .with_timezone(&chrono_tz::Europe::Stockholm)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => s.to_string(),
     }
+}
+
+/// The export's Swedish header: the first Swedish name of each column ([`crate::excel`]
+/// reads them back).
+fn excel_header() -> Vec<&'static str> {
+    table_header()
+        .into_iter()
+        .map(|c| {
+            crate::excel::CONSENT_COLUMNS
+                .iter()
+                .find(|(k, _)| *k == c)
+                .and_then(|(_, names)| names.first().copied())
+                .unwrap_or(c)
+        })
+        .collect()
+}
+
+/// One consent as the export writes it: Swedish words for the codes, dates Excel reads as
+/// dates, formulas guarded.
+fn excel_row(c: &Consent, today: NaiveDate) -> Vec<String> {
+    use crate::excel::{self, word};
+    let words = |v: &[String], table| {
+        v.iter()
+            .map(|x| word(x, table))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut row = table_row(c, today);
+    row[1] = word(c.state(today), excel::STATE_WORDS).to_string();
+    row[3] = word(&c.role, excel::ROLE_WORDS).to_string();
+    row[5] = word(&c.given_by, excel::GIVEN_BY_WORDS).to_string();
+    row[7] = words(&c.purposes, excel::PURPOSE_WORDS);
+    row[9] = words(&c.media, excel::MEDIA_WORDS);
+    row[14] = word(&c.language, excel::LANGUAGE_WORDS).to_string();
+    row[15] = word(&c.collection_method, excel::METHOD_WORDS).to_string();
+    row[17] = excel_time(&row[17]);
+    row[18] = excel_time(&row[18]);
+    row.iter().map(|s| excel::guard(s)).collect()
 }
 
 fn export(ws: &Workspace, reg: &Register, a: ExportArgs) -> Result<i32> {
@@ -1285,10 +1466,9 @@ fn export(ws: &Workspace, reg: &Register, a: ExportArgs) -> Result<i32> {
             .delimiter(b';')
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut buf);
-        w.write_record(table_header()).map_err(csv_io)?;
+        w.write_record(excel_header()).map_err(csv_io)?;
         for c in &all {
-            w.write_record(table_row(c, today).iter().map(|s| excel_cell(s)))
-                .map_err(csv_io)?;
+            w.write_record(excel_row(c, today)).map_err(csv_io)?;
         }
         w.flush().map_err(|e| Error::io(&a.excel, e))?;
     }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::i18n::t;
-use crate::ledger::{decode_row, strip_bom, Ledger};
+use crate::ledger::Ledger;
 
 pub const COLUMNS: &[&str] = &[
     "id",
@@ -196,15 +196,44 @@ pub enum Imported {
 
 /// Imports a CSV file all-or-nothing: every bad row is reported before anything is written.
 pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
+    // What Swedish Excel saves: `;` or `,`, BOM or not, UTF-8 or Windows-1252, Swedish
+    // column names (see `crate::excel`).
     let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
-    let mut lines = bytes.split(|&b| b == b'\n');
-    let header_line = lines.next().unwrap_or_default();
-    let header = decode_row(strip_bom(header_line)).map_err(|e| e.in_file(file).at_line(1))?;
-    let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    let text = crate::excel::decode_all(&bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(crate::excel::sniff_delimiter(text.as_bytes()))
+        // Rows end at `\n`, a `\r` before it is cut from the last field: with CRLF rows the
+        // csv reader would number each row one line early (Excel writes CRLF).
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(text.as_bytes());
+    let mut records = rdr.records();
+    let header_line = match records.next() {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => {
+            return Err(Error::input(e.to_string()).in_file(file).at_line(1));
+        }
+        None => csv::StringRecord::new(),
+    };
+    let raw: Vec<String> = header_line
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+        .collect();
+    // The chain columns of a copied register are read past (the rows get this register's
+    // chain).
+    let header: Vec<String> = raw
+        .iter()
+        .map(|h| {
+            crate::excel::column(h, crate::excel::ACCOUNT_COLUMNS)
+                .map(str::to_string)
+                .unwrap_or_else(|| h.clone())
+        })
+        .collect();
     for required in ["id", "platform", "owner"] {
         if !header.iter().any(|h| h == required) {
             return Err(Error::input(t(
-                &format!("rubrikraden saknar kolumnen '{required}' (krävs: id, platform, owner)"),
+                &format!("rubrikraden saknar kolumnen '{required}' (krävs: id, platform, owner; eller konto, plattform, ägare)"),
                 &format!(
                     "the header row lacks the column '{required}' (required: id, platform, owner)"
                 ),
@@ -228,22 +257,55 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
         .in_file(file)
         .at_line(1));
     }
+    // A message names the column as the file's header does.
+    let shown = |c: &str| -> String {
+        header
+            .iter()
+            .position(|h| h == c)
+            .map(|i| raw[i].clone())
+            .unwrap_or_else(|| c.to_string())
+    };
     let mut seen = HashSet::new();
     let mut accounts = Vec::new();
     let mut problems = Vec::new();
-    for (i, line) in lines.enumerate() {
-        let n = i + 2;
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.is_empty() {
-            continue;
-        }
-        let fields = match decode_row(line) {
-            Ok(f) => f,
+    // Rows as Excel counts them (a quoted line break stays in its row).
+    let mut extra_lines = header_line
+        .iter()
+        .map(|f| f.matches('\n').count())
+        .sum::<usize>();
+    for rec in records {
+        let fields: Vec<String> = match rec {
+            Ok(r) => {
+                let n = r.position().map(|p| p.line() as usize).unwrap_or(0) - extra_lines;
+                extra_lines += r.iter().map(|f| f.matches('\n').count()).sum::<usize>();
+                if r.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                let last = r.len().saturating_sub(1);
+                std::iter::once(n.to_string())
+                    .chain(r.iter().enumerate().map(|(i, f)| {
+                        let f = if i == last {
+                            f.strip_suffix('\r').unwrap_or(f)
+                        } else {
+                            f
+                        };
+                        crate::excel::unguard(f).to_string()
+                    }))
+                    .collect()
+            }
             Err(e) => {
-                problems.push(e.in_file(file).at_line(n).to_string());
-                continue;
+                let n = e.position().map(|p| p.line() as usize).unwrap_or(0) - extra_lines;
+                problems.push(
+                    Error::input(e.to_string())
+                        .in_file(file)
+                        .at_line(n)
+                        .to_string(),
+                );
+                break;
             }
         };
+        let n: usize = fields[0].parse().unwrap_or(0);
+        let fields = &fields[1..];
         if fields.len() != header.len() {
             problems.push(
                 Error::input(t(
@@ -281,14 +343,14 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
                 ))
                 .in_file(file)
                 .at_line(n)
-                .field("added_at")
+                .field(&shown("added_at"))
                 .to_string(),
             );
             continue;
         }
         let a = Account {
             id: get("id"),
-            platform: get("platform"),
+            platform: crate::excel::code(&get("platform"), crate::excel::PLATFORM_WORDS),
             owner: get("owner"),
             name: get("name"),
             url: get("url"),
@@ -313,13 +375,13 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
                 ))
                 .in_file(file)
                 .at_line(n)
-                .field("admins")
+                .field(&shown("admins"))
                 .to_string(),
             );
             continue;
         }
         if let Err(e) = validate(&a) {
-            problems.push(e.in_file(file).at_line(n).to_string());
+            problems.push(renamed(e, &shown).in_file(file).at_line(n).to_string());
             continue;
         }
         if !seen.insert(a.id.clone()) {
@@ -330,7 +392,7 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
                 ))
                 .in_file(file)
                 .at_line(n)
-                .field("id")
+                .field(&shown("id"))
                 .to_string(),
             );
             continue;
@@ -366,7 +428,7 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
                     ))
                     .in_file(file)
                     .at_line(*n)
-                    .field("id")
+                    .field(&shown("id"))
                     .to_string(),
                 );
             }
@@ -378,6 +440,24 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
         tx.append(&rows)?;
         Ok(Imported::Added(rows.len()))
     })
+}
+
+/// An error with its field named as the import file's header names it.
+fn renamed(e: Error, shown: &dyn Fn(&str) -> String) -> Error {
+    match e {
+        Error::Input {
+            file,
+            line,
+            field: Some(f),
+            message,
+        } => Error::Input {
+            file,
+            line,
+            field: Some(shown(&f)),
+            message,
+        },
+        other => other,
+    }
 }
 
 fn import_errors(problems: &[String]) -> Error {
