@@ -136,3 +136,31 @@ pub fn human_time(s: &str) -> String {
     }
     s.to_string()
 }
+
+/// A country as a reader names it, from its ISO 3166 code ("USA", not "US"); a code not
+/// listed stays as it is.
+pub fn country_name(code: &str) -> String {
+    let known: &[(&str, &str, &str)] = &[
+        ("US", "USA", "USA"),
+        ("CN", "Kina", "China"),
+        ("SE", "Sverige", "Sweden"),
+        ("IE", "Irland", "Ireland"),
+        ("GB", "Storbritannien", "the United Kingdom"),
+        ("DE", "Tyskland", "Germany"),
+        ("NL", "Nederländerna", "the Netherlands"),
+        ("NO", "Norge", "Norway"),
+        ("DK", "Danmark", "Denmark"),
+        ("FI", "Finland", "Finland"),
+        ("FR", "Frankrike", "France"),
+        ("CH", "Schweiz", "Switzerland"),
+        ("CA", "Kanada", "Canada"),
+        ("JP", "Japan", "Japan"),
+        ("IN", "Indien", "India"),
+        ("IL", "Israel", "Israel"),
+    ];
+    known
+        .iter()
+        .find(|(c, _, _)| c.eq_ignore_ascii_case(code))
+        .map(|(_, sv, en)| t(sv, en))
+        .unwrap_or_else(|| code.to_string())
+}

@@ -24,3 +24,4 @@ mod robustness;
 mod signing;
 mod test;
 mod web;
+mod words;

@@ -224,13 +224,16 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                     println!(
                         "{:<28} {:<14} {:<32} {:<12} {}{}",
                         r.account.id,
-                        r.account.platform,
+                        super::words::word(&r.account.platform),
                         r.account.owner,
                         r.last_assessed
                             .as_deref()
                             .map(|s| &s[..10.min(s.len())])
                             .unwrap_or("-"),
-                        r.exposure.as_deref().unwrap_or("-"),
+                        r.exposure
+                            .as_deref()
+                            .map(super::words::word)
+                            .unwrap_or_else(|| "-".into()),
                         if r.overdue {
                             t("  (ska bedömas)", "  (overdue)")
                         } else {
@@ -265,29 +268,38 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                 print_json(&v);
             } else {
                 let a = &r.account;
-                println!("{}  ({})", a.id, a.platform);
+                println!("{}  ({})", a.id, super::words::word(&a.platform));
                 println!("  {}: {}", t("ägare", "owner"), a.owner);
                 for (k, v) in [
-                    ("name", &a.name),
-                    ("url", &a.url),
-                    ("responsible", &a.responsible),
-                    ("purpose", &a.purpose),
+                    (t("namn", "name"), &a.name),
+                    (t("adress", "address"), &a.url),
+                    (t("ansvarig", "responsible"), &a.responsible),
+                    (t("syfte", "purpose"), &a.purpose),
                 ] {
                     if !v.is_empty() {
                         println!("  {k}: {v}");
                     }
                 }
                 if let Some(n) = a.admins {
-                    println!("  admins: {n}");
+                    println!("  {}: {n}", t("administratörer", "administrators"));
                 }
                 match &r.last_assessed {
                     Some(d) => println!(
-                        "  {}: {d} ({}: {}, {}: {})",
+                        "  {}: {} ({}: {}, {})",
                         t("senast bedömd", "last assessed"),
+                        crate::i18n::human_time(d),
                         t("exponering", "exposure"),
-                        r.exposure.as_deref().unwrap_or("-"),
-                        t("ska-åtgärder", "must actions"),
-                        r.must_actions.unwrap_or(0)
+                        r.exposure
+                            .as_deref()
+                            .map(super::words::word)
+                            .unwrap_or_else(|| "-".into()),
+                        crate::records::labels::count(
+                            r.must_actions.unwrap_or(0),
+                            "åtgärd som ska göras",
+                            "åtgärder som ska göras",
+                            "must action",
+                            "must actions"
+                        )
                     ),
                     None => println!("  {}", t("aldrig bedömd", "never assessed")),
                 }

@@ -210,7 +210,7 @@ pub(super) fn apply(
         )
     );
     for f in &result.findings {
-        println!("  {}: {} [{}]", f.code, f.text, f.sources.join("; "));
+        println!("{}", super::words::finding(f));
     }
     Ok(0)
 }
@@ -460,8 +460,8 @@ pub fn print_life(v: &Value) {
             println!(
                 "    {} {} {} ({}, {} {}): {}",
                 a["id"].as_str().unwrap_or_default(),
-                a["level"].as_str().unwrap_or_default(),
-                a["status"].as_str().unwrap_or_default(),
+                super::words::word(a["level"].as_str().unwrap_or_default()),
+                super::words::word(a["status"].as_str().unwrap_or_default()),
                 a["owner"].as_str().unwrap_or_default(),
                 t("senast", "due"),
                 a["due"].as_str().unwrap_or_default(),

@@ -120,7 +120,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                         "{:<7} {:<24} {:<6} {:<22} {:<20} {} {}{}",
                         a.id,
                         a.account,
-                        a.level,
+                        super::words::word(&a.level),
                         a.status.label(),
                         a.owner,
                         t("senast", "due"),
@@ -131,7 +131,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                             String::new()
                         }
                     );
-                    println!("        {} {}", a.code, a.text);
+                    println!("        {}   [{}]", a.text, a.code);
                 }
             }
         }

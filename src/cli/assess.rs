@@ -119,35 +119,48 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
 }
 
 fn print_summary(r: &Assessment) {
+    use super::words::{finding, word_of, yes_no};
     println!(
         "{}: {}",
         t("Personuppgiftsansvarig", "Controller"),
         r.controller
             .clone()
-            .unwrap_or_else(|| t("OKLART", "UNCLEAR"))
+            .unwrap_or_else(|| t("oklart", "unclear"))
     );
     println!(
         "{}: {}",
         t(
             "Gemensamt ansvar med plattformen",
-            "Joint with the platform"
+            "Joint controllership with the platform"
         ),
-        r.joint_with_platform
+        yes_no(r.joint_with_platform)
     );
     println!(
         "{}: {}",
-        t("Tredjepartsinnehåll", "Third-party content"),
-        r.third_party_content
+        t(
+            "Ansvar för besökarnas innehåll",
+            "Responsibility for visitors' content"
+        ),
+        word_of(&r.third_party_content)
     );
     if let Some(c) = &r.contractor_role {
-        println!("{}: {c}", t("Entreprenörens roll", "Contractor's role"));
+        println!(
+            "{}: {}",
+            t("Entreprenörens roll", "Contractor's role"),
+            word_of(c)
+        );
     }
     for tool in &r.tools {
+        let titles: Vec<String> = tool
+            .outcomes
+            .iter()
+            .map(|c| crate::records::labels::finding_title(c, ""))
+            .collect();
         println!(
-            "  {} – {} ({})",
+            "  {} – {}: {}",
             tool.name,
-            tool.role,
-            tool.outcomes.join(", ")
+            word_of(&tool.role),
+            titles.join("; ")
         );
     }
     println!(
@@ -156,24 +169,16 @@ fn print_summary(r: &Assessment) {
             "Exponering (CLOUD Act / tredjeland)",
             "Exposure (CLOUD Act / third country)"
         ),
-        r.exposure
+        word_of(&r.exposure)
     );
     println!("{}:", t("Slutsatser", "Findings"));
     for f in &r.findings {
-        let u = if f.unsettled {
-            t(" [oklart rättsläge]", " [unsettled]")
-        } else {
-            String::new()
-        };
-        println!("  {}{u}: {} [{}]", f.code, f.text, f.sources.join("; "));
+        println!("{}", finding(f));
     }
     if !r.actions.is_empty() {
         println!("{}:", t("Åtgärder", "Actions"));
         for x in &r.actions {
-            let level = match x.level {
-                crate::finding::Level::Must => t("SKA", "MUST"),
-                crate::finding::Level::Should => t("BÖR", "SHOULD"),
-            };
+            let level = word_of(&x.level).to_uppercase();
             println!("  {level} {}", x.text);
         }
     }

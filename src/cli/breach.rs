@@ -195,24 +195,10 @@ fn print_result(o: &Done<Evaluation>, json: bool) {
     println!(
         "{}: {}",
         t("De registrerade underrättas", "Tell the data subjects"),
-        if e.notify_subjects {
-            t("ja", "yes")
-        } else {
-            t("nej", "no")
-        }
+        super::words::yes_no(e.notify_subjects)
     );
     for f in &e.findings {
-        println!(
-            "\n{}{}\n  {}\n  [{}]",
-            f.code,
-            if f.unsettled {
-                t(" (oklart rättsläge)", " (unsettled law)")
-            } else {
-                String::new()
-            },
-            f.text,
-            f.sources.join("; ")
-        );
+        println!("\n{}", super::words::finding(f));
     }
     println!(
         "\n{}",

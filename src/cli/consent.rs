@@ -635,17 +635,19 @@ fn list(reg: &Register, a: ListArgs) -> Result<i32> {
         }
         w.flush().map_err(|e| Error::Usage(e.to_string()))?;
     } else {
+        use super::words::word;
+        let words = |v: &[String]| v.iter().map(|x| word(x)).collect::<Vec<_>>().join(", ");
         for c in &shown {
             println!(
-                "{}  {:<9}  {}  {} ({})  {}  {}  {}  {}–{}",
+                "{}  {:<11}  {}  {} ({})  {}  {}  {}  {}–{}",
                 c.consent_id,
-                c.state(today),
+                word(c.state(today)),
                 c.subject,
                 c.giver,
-                c.given_by,
-                c.purposes.join(","),
-                c.channels.join(","),
-                c.media.join(","),
+                word(&c.given_by),
+                words(&c.purposes),
+                c.channels.join(", "),
+                words(&c.media),
                 c.valid_from,
                 c.valid_until
             );
@@ -1504,13 +1506,7 @@ fn extract_recipients(
         "SE", "DK", "FI", "NO", "IS", "LI", "DE", "FR", "NL", "BE", "LU", "IE", "AT", "IT", "ES",
         "PT", "GR", "PL", "CZ", "SK", "HU", "SI", "HR", "RO", "BG", "EE", "LV", "LT", "MT", "CY",
     ];
-    let country = |c: &str| match c {
-        "US" => t("USA", "USA"),
-        "CN" => t("Kina", "China"),
-        "SE" => t("Sverige", "Sweden"),
-        "IE" => t("Irland", "Ireland"),
-        other => other.to_string(),
-    };
+    let country = crate::i18n::country_name;
     let mut channels: Vec<&str> = pubs
         .iter()
         .filter(|p| p.decision != "not_allowed")

@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
         println!(
             "{:<28} {:<9} {}",
             line.id,
-            line.outcome,
+            super::words::word(&line.outcome),
             line.record
                 .as_ref()
                 .map(|p| p.display().to_string())
@@ -48,12 +48,24 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
             "{}",
             t(
                 &format!(
-                    "Samtycke {withdrawn} återkallat: {} publiceringar ska tas ned.",
-                    takedown.len()
+                    "Samtycke {withdrawn} återkallat: {} ska tas ned.",
+                    crate::records::labels::count(
+                        takedown.len(),
+                        "publicering",
+                        "publiceringar",
+                        "",
+                        ""
+                    )
                 ),
                 &format!(
-                    "Consent {withdrawn} withdrawn: {} publications must be taken down.",
-                    takedown.len()
+                    "Consent {withdrawn} withdrawn: {} must be taken down.",
+                    crate::records::labels::count(
+                        takedown.len(),
+                        "",
+                        "",
+                        "publication",
+                        "publications"
+                    )
                 ),
             )
         );

@@ -34,6 +34,7 @@ mod usage_error;
 mod user;
 mod verify;
 mod verify_registers;
+pub mod words;
 
 #[derive(Parser, Debug)]
 #[command(

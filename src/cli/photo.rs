@@ -113,37 +113,33 @@ fn questionnaire_no_terminal() -> Error {
 fn print_text(done: &Done<Decision>) {
     let d = &done.outcome;
     println!("{}", crate::records::photo::decision_text(d.decision));
+    use super::words::{finding, word, word_of};
     println!(
-        "  {}: {:?} ({:?})   {} {}: {:?} [{}]",
-        t("Lagen", "Law"),
-        d.law.decision,
-        d.law.basis,
+        "  {}: {} ({}: {})   {} ({}): {}",
+        t("Lagen", "The law"),
+        crate::records::photo::decision_text(d.law.decision).to_lowercase(),
+        t("grund", "basis"),
+        word_of(&d.law.basis),
         t("Lokal policy", "Local policy"),
-        d.policy.preset,
-        d.policy.decision,
-        d.policy.rules.join(", ")
+        word(&d.policy.preset),
+        crate::records::photo::decision_text(d.policy.decision).to_lowercase(),
     );
     for p in &d.people {
+        let ids = if p.consent_ids.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", p.consent_ids.join(", "))
+        };
         println!(
-            "  {}  {}  {}  {}",
+            "  {}  {}  {}: {}{ids}",
             p.reference,
-            p.role.id(),
-            p.consent.name(),
-            p.consent_ids.join(",")
+            word(p.role.id()),
+            t("samtycke", "consent"),
+            word(p.consent.name()),
         );
     }
     for f in &d.findings {
-        println!(
-            "- {}{}: {} [{}]",
-            f.code,
-            if f.unsettled {
-                t(" (oklart rättsläge)", " (unsettled)")
-            } else {
-                String::new()
-            },
-            f.text,
-            f.sources.join("; ")
-        );
+        println!("{}", finding(f));
     }
     for c in &d.conditions {
         println!("  {} {c}", t("Villkor:", "Condition:"));

@@ -1337,7 +1337,7 @@ fn exposure(a: &Answers, info: &PlatformInfo, out: &mut Out) -> &'static str {
     let place = if unknown {
         t("okänt land", "unknown country")
     } else {
-        country.to_string()
+        crate::i18n::country_name(country)
     };
     let mut f = Finding::new(
         "EXPOSURE",
