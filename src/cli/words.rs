@@ -25,6 +25,7 @@ pub fn word(code: &str) -> String {
         ("full", "fullt", "full"),
         ("limited", "begränsat", "limited"),
         ("must", "ska", "must"),
+        ("very_high", "mycket hög", "very high"),
         ("open", "öppen", "open"),
         ("done", "klar", "done"),
         ("resolved", "löst", "resolved"),

@@ -181,7 +181,10 @@ fn print_table(rows: &[Summary], now: DateTime<FixedOffset>) {
                     "no" => t("nej", "no"),
                     _ => t("oklart", "unsettled"),
                 },
-                s.level.clone().unwrap_or_else(|| "–".into()),
+                s.level
+                    .as_deref()
+                    .map(super::super::words::word)
+                    .unwrap_or_else(|| "–".into()),
                 s.imy_deadline
                     .as_deref()
                     .and_then(parse)
@@ -223,13 +226,14 @@ fn print_table(rows: &[Summary], now: DateTime<FixedOffset>) {
 fn datetime_option(v: &Option<String>, option: &str) -> Result<Option<DateTime<FixedOffset>>> {
     match v {
         None => Ok(None),
-        Some(s) => parse(s.trim()).map(Some).ok_or_else(|| {
+        // CONTRACT (rules 2026.12): options take RFC 3339 or Swedish local time.
+        Some(s) => crate::clock::parse_instant(s).ok().map(Some).ok_or_else(|| {
             Error::input(t(
                 &format!(
-                    "'{s}' är ingen tidpunkt med tidszon; skriv t.ex. 2026-11-21T14:00:00+01:00"
+                    "'{s}' är ingen tidpunkt; skriv svensk tid, t.ex. 2026-11-21 14:00, eller med tidszon, 2026-11-21T14:00:00+01:00 (en timme som finns två gånger vid omställningen till vintertid ges med tidszon)"
                 ),
                 &format!(
-                    "'{s}' is not a date-time with an offset; write e.g. 2026-11-21T14:00:00+01:00"
+                    "'{s}' is not a date-time; write Swedish local time, e.g. 2026-11-21 14:00, or with an offset, 2026-11-21T14:00:00+01:00 (an hour that occurs twice at the autumn change needs the offset)"
                 ),
             ))
             .field(option)
