@@ -18,6 +18,7 @@ mod pdfa;
 mod photo;
 mod pipeline;
 mod reading;
+mod readme;
 mod records;
 mod registers;
 mod robustness;
