@@ -543,7 +543,9 @@ fn bad_updates_are_refused_and_change_nothing() {
         "update",
         "b-2026-0001",
         "--notified-imy-at",
-        "2026-11-21T14:00:00",
+        // An hour that occurs twice (the autumn DST change) without an offset: refused.
+        // (Local time without an offset is accepted, CONTRACT rules 2026.12: see below.)
+        "2026-10-25 02:30",
     ])
     .code(2)
     .stderr_has("--notified-imy-at");
@@ -558,6 +560,16 @@ fn bad_updates_are_refused_and_change_nothing() {
     .stderr_has("--notified-imy-at");
     ws.run(&["breach", "update", "b-2026-0001"]).code(2);
     assert_eq!(ws.bytes("breaches.csv"), before);
+    // Swedish local time, as the README writes it.
+    ws.run(&[
+        "breach",
+        "update",
+        "b-2026-0001",
+        "--notified-imy-at",
+        "2026-11-21 14:00",
+    ])
+    .ok()
+    .stdout_has("2026-11-21 kl. 14:00 (+01:00)");
 }
 
 #[test]

@@ -48,7 +48,10 @@ pub enum Command {
     #[command(
         after_help = "Exempel / example:\n  dataskydd account import konton.csv\n\n\
                             The file needs the columns id, platform, owner and may carry name, url, \
-                            responsible, admins, purpose, added_at (a copy of accounts.csv imports as it is)."
+                            responsible, admins, purpose, added_at (a copy of accounts.csv imports as it is). \
+                            What Excel saves is read as it is: ; or , separated, UTF-8 or Windows-1252, \
+                            Swedish column names (konto, plattform, ägare, namn, adress, ansvarig, \
+                            administratörer, syfte) and platform names (Facebook, Instagram, LinkedIn, blogg)."
     )]
     Import {
         file: PathBuf,

@@ -40,7 +40,7 @@ pub enum Command {
     List(ListArgs),
     /// Import a list of consents (CSV): every row is checked first; all or nothing
     #[command(
-        after_help = "Exempel / example:\n  dataskydd consent import samtycken-ht2026.csv\n\nThe header: subject,role,birth_year,given_by,giver,purpose,channel,media,valid_from,valid_until,evidence\n(optional: notice_version,language,collection_method,withdrawal_method,explicit_art9); several values in a field\nare comma-separated and quoted: \"inform_activity,event\"."
+        after_help = "Exempel / example:\n  dataskydd consent import samtycken-ht2026.csv\n\nThe header: subject,role,birth_year,given_by,giver,purpose,channel,media,valid_from,valid_until,evidence\n(optional: notice_version,language,collection_method,withdrawal_method,explicit_art9); several values in a field\nare comma-separated and quoted: \"inform_activity,event\".\n\nWhat Excel saves is read as it is: ; or , separated, UTF-8 (with or without BOM) or Windows-1252, Swedish\ncolumn names and values (Elev;Roll;Födelseår;Lämnat av;Vårdnadshavare;Ändamål;Kanal;Medier;Giltigt från;\nGiltigt till;Underlag; elev, vårdnadshavare, bild, film), and the file of `consent export --excel`\n(withdrawn consents in it are not imported). A bad row is named by its row as Excel shows it."
     )]
     Import(ImportArgs),
     /// Everything held about a person (GDPR art. 15): consents, withdrawals, publications; text, JSON and a signed PDF
@@ -51,7 +51,7 @@ pub enum Command {
     /// Check the register's hash chain (exit 1 naming the first line that fails)
     #[command(after_help = "Exempel / example:\n  dataskydd consent verify")]
     Verify(VerifyArgs),
-    /// Export for Excel (semicolon-separated, UTF-8 with BOM)
+    /// Export for Excel (semicolon-separated, UTF-8 with BOM, Swedish headers and values; imports again)
     #[command(after_help = "Exempel / example:\n  dataskydd consent export --excel samtycken.csv")]
     Export(ExportArgs),
 }
