@@ -139,6 +139,13 @@ pub fn guard(s: &str) -> String {
 /// `table` holds `(code, [words])`; a value it does not know is returned as it is, so the
 /// validation names it with the allowed codes.
 pub fn code(value: &str, table: &[(&str, &[&str])]) -> String {
+    // The common cases without allocating: the code itself, or the word as written.
+    let trimmed = value.trim();
+    for (code, words) in table {
+        if *code == trimmed || words.contains(&trimmed) {
+            return code.to_string();
+        }
+    }
     let v = norm(value);
     for (code, words) in table {
         if norm(code) == v || words.iter().any(|w| norm(w) == v) {
@@ -150,6 +157,11 @@ pub fn code(value: &str, table: &[(&str, &[&str])]) -> String {
 
 /// A list field (`photo, video` or `bild, film`), each item mapped by [`code`].
 pub fn codes(value: &str, table: &[(&str, &[&str])]) -> String {
+    if !value.contains(|c: char| c.is_whitespace() || !c.is_ascii())
+        && value.split(',').all(|x| table.iter().any(|(c, _)| *c == x))
+    {
+        return value.to_string();
+    }
     value
         .split(',')
         .map(|x| code(x, table))
