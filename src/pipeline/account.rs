@@ -39,6 +39,15 @@ impl AccountAssessment {
         }
     }
 
+    /// The assessment of an account already read from the register (a batch reads the
+    /// register once, not once per account: that scan grew with the city).
+    pub fn of(account: &accounts::Account) -> AccountAssessment {
+        AccountAssessment {
+            registered: Some(account.clone()),
+            ..AccountAssessment::new(&account.id)
+        }
+    }
+
     /// Today's rules on the answers alone, without the workspace's context (the legal
     /// baseline; `rerun` uses the workspace's context when it runs in one).
     pub fn rerun(account: &str) -> AccountAssessment {

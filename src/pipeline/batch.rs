@@ -241,7 +241,7 @@ fn one(
     })?;
     let done = super::run(
         ws,
-        &AccountAssessment::new(id),
+        &AccountAssessment::of(reg),
         Answers::from_file(path)?,
         opts,
     )?;

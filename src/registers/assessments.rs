@@ -19,8 +19,10 @@ pub const COLUMNS: &[&str] = &[
     "rules_version",
 ];
 
+/// Unnumbered: an assessment's row needs no line number, and counting the lines cost a
+/// read of the whole log per record (a batch of N grew as N²).
 pub fn ledger(path: &Path) -> Ledger {
-    Ledger::new(path, COLUMNS, true)
+    Ledger::new(path, COLUMNS, true).unnumbered()
 }
 
 #[derive(Debug, Clone)]
