@@ -1074,10 +1074,12 @@ impl Ledger {
     }
 }
 
-/// The verify pass: the chain only (no field decoding), hashing in parallel in blocks while
-/// reading, so it runs near the speed of one pass of SHA-256 over the file.
+/// The verify pass: the same walk as every read (one definition of a row: header, field
+/// count, chain), one thread. Measured at 1M rows (498 MB, load 3): 1.75 s, against 0.43 s for
+/// `openssl dgst -sha256` — the bar is 0.8× openssl's speed. Every row's hash
+/// depends only on its own bytes (its `prev_hash` is in the row), so the hashing could run in
+/// parallel blocks with only the links checked in order; not done yet.
 fn verify_walk<R: Read>(src: R, o: &WalkOpts) -> Result<Walk> {
-    // Field decoding costs little next to hashing; one walk keeps one definition of a row.
     walk(src, o, |_, _| Ok(()))
 }
 

@@ -24,7 +24,7 @@ pub fn after_assessments(ws: &Workspace, done: &[Assessed]) -> Result<Vec<(Strin
         return Ok(Vec::new());
     }
     let _lock = crate::registers::account_history::lock(&ws.root)?;
-    let s = Snapshot::read(ws)?;
+    let s = Snapshot::without_assessments(ws)?;
     let now = crate::clock::now();
     let at = now.to_rfc3339();
     let mut states = s.actions.clone();
