@@ -142,3 +142,30 @@ fn b5_only_a_consent_registered_as_explicit_covers_a_sensitive_picture() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("hälsovecka"), "{text}");
 }
+
+/// Issue 10 items 6 and 10: a local rule is named by its words, not its id, and no finding
+/// text tells the principal to run a command.
+#[test]
+fn finding_texts_carry_no_rule_ids_and_no_commands() {
+    let ws = setup("sollentuna");
+    add(&ws, "elev-0042", "guardian", "2016");
+    ws.write("a.toml", &answers(10, true));
+    let d = ws
+        .run(&["photo", "--answers", "a.toml", "--json", "--dry-run"])
+        .ok()
+        .json();
+    assert_eq!(d["policy"]["rules"][0], "no-identifiable-under-13");
+    for f in d["findings"].as_array().unwrap() {
+        let text = f["text"].as_str().unwrap();
+        assert!(!text.contains("no-identifiable"), "{text}");
+        assert!(!text.contains("dataskydd "), "{text}");
+    }
+    ws.write("b.toml", &answers(16, false));
+    let d = ws
+        .run(&["photo", "--answers", "b.toml", "--json", "--dry-run"])
+        .ok()
+        .json();
+    for c in d["conditions"].as_array().unwrap() {
+        assert!(!c.to_string().contains("dataskydd "), "{c}");
+    }
+}

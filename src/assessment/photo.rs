@@ -794,8 +794,8 @@ pub fn decide(a: &PhotoAnswers, consents: &ConsentLookup, policy: &Policy) -> Ph
                         f.because.extend(keys(&needing, "ref"));
                         findings.push(f);
                         conditions.push(t(
-                            "Ta ner bilden om ett samtycke återkallas (`dataskydd consent withdraw` listar den); arkivexemplaret som allmän handling behålls.",
-                            "Take the picture down if a consent is withdrawn (`dataskydd consent withdraw` lists it); the archived copy kept as an official document stays.",
+                            "Ta ner bilden om ett samtycke återkallas (när återkallelsen registreras listas bilden bland det som ska tas ned); arkivexemplaret som allmän handling behålls.",
+                            "Take the picture down if a consent is withdrawn (when the withdrawal is registered, the picture is listed among what must be taken down); the archived copy kept as an official document stays.",
                         ));
                     } else {
                         let mut f = Finding::new(
@@ -1093,12 +1093,7 @@ fn apply_rule(
         .join(", ");
     let mut f = Finding::new(
         "LOCAL-POLICY-NOT-ALLOWED",
-        format!(
-            "{} [{}] {}: {who}.",
-            rule.text.get(),
-            rule.id,
-            t("Gäller", "Applies to")
-        ),
+        format!("{} {}: {who}.", rule.text.get(), t("Gäller", "Applies to")),
     )
     .sources(&[policy.source.as_str()]);
     f.because = vec!["policy.preset".into()];
