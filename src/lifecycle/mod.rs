@@ -19,6 +19,7 @@ pub mod follow_up;
 pub mod history;
 pub mod hooks;
 pub mod ical;
+pub mod listing;
 pub mod report;
 pub mod steps;
 
