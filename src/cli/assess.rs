@@ -79,39 +79,19 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         // An interactive run has kept its answers already, after every question.
         keep_answers: a.answers.is_some(),
     };
-    let mut done = pipeline::run(&ws, &kind, answers, &opts)?;
+    let done = pipeline::run(&ws, &kind, answers, &opts)?;
     for note in &done.notes {
         eprintln!("{note}");
     }
-    let mut life_notes = Vec::new();
-    if let Some(path) = done.written.record.clone() {
-        if !a.json {
-            println!("{}", path.display());
-        }
-        // The assessment's must and should become the account's actions.
-        let record = ws.relative(&path);
-        let synced = crate::lifecycle::hooks::after_assessments(
-            &ws,
-            &[crate::lifecycle::hooks::Assessed {
-                account: &id,
-                actions: &done.outcome.actions,
-                record: &record,
-            }],
-        )?;
-        if let Some((_, sync)) = synced.first() {
-            let ids = |v: &[crate::registers::actions::Row]| -> Vec<String> {
-                v.iter().map(|r| r.action.clone()).collect()
-            };
-            done.json["actions_opened"] = json!(ids(&sync.opened));
-            done.json["actions_resolved"] = json!(ids(&sync.resolved));
-            life_notes = crate::lifecycle::hooks::describe(sync);
-        }
+    if let (Some(path), false) = (done.record(), a.json) {
+        println!("{}", path.display());
     }
     if a.json {
         print_json(&done.json);
     } else {
         print_summary(&done.outcome);
-        for l in &life_notes {
+        // The account's life: actions opened and resolved.
+        for l in &done.changes {
             println!("{l}");
         }
     }

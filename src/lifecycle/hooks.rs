@@ -1,84 +1,74 @@
 //! What an assessment changes in the account's life: its must/should become actions (and
-//! actions it no longer finds are resolved), and an approved account becomes active.
-//! `assess` and `assess --all` call this after they have logged their assessments.
+//! actions it no longer finds are resolved), and an approved account becomes active. The
+//! pipeline's account assessment runs this in its register step ([`crate::pipeline::account`]),
+//! so every face — `assess`, `assess --all`, the demo, the web — gets it the same way.
 
 use crate::error::Result;
 use crate::finding::Action;
 use crate::lifecycle::actions::{self, Sync};
-use crate::lifecycle::follow_up::Snapshot;
+use crate::lifecycle::history::Histories;
 use crate::lifecycle::Status;
 use crate::registers::account_history::{self, Change};
+use crate::registers::accounts;
 use crate::workspace::Workspace;
 
-/// One logged assessment.
-pub struct Assessed<'a> {
-    pub account: &'a str,
-    pub actions: &'a [Action],
-    pub record: &'a str,
-}
-
-/// Opens and resolves actions and activates approved accounts, in one append per register.
-/// Returns what changed per account, in the order given.
-pub fn after_assessments(ws: &Workspace, done: &[Assessed]) -> Result<Vec<(String, Sync)>> {
-    if done.is_empty() {
-        return Ok(Vec::new());
-    }
-    let _lock = crate::registers::account_history::lock(&ws.root)?;
-    let s = Snapshot::read(ws)?;
+/// Opens and resolves the actions of the assessment of `account` written to `record`
+/// (relative to the workspace) and activates the account if it is approved, under the
+/// history register's lock. Returns the actions opened and resolved.
+pub fn after_assessment(
+    ws: &Workspace,
+    account: &str,
+    found: &[Action],
+    record: &str,
+) -> Result<Sync> {
+    let _lock = account_history::lock(&ws.root)?;
     let now = crate::clock::now();
     let at = now.to_rfc3339();
-    let mut states = s.actions.clone();
-    let mut all_rows = Vec::new();
-    let mut out = Vec::new();
-    let mut activations = Vec::new();
-    for d in done {
-        let owner = s
-            .accounts
-            .iter()
-            .find(|a| a.id == d.account)
-            .map(|a| s.responsible(a))
-            .unwrap_or_default();
-        let sync = actions::plan_sync(
-            &states,
-            d.account,
-            d.actions,
-            &owner,
-            &at,
-            now.date_naive(),
-            d.record,
-            &s.settings,
-        );
-        // Later accounts of a batch number their actions after these.
-        states.extend(actions::fold(&sync.opened, s.today));
-        all_rows.extend(sync.rows());
-        if s.status(d.account) == Status::Approved
-            && !activations.iter().any(|c: &Change| c.account == d.account)
-        {
-            activations.push(Change {
-                line: 0,
-                at: at.clone(),
-                account: d.account.to_string(),
-                status: Status::Active,
-                by: crate::signing::keystore::cached_signer(ws)
-                    .map(|x| x.name().to_string())
-                    .unwrap_or_default(),
-                reason: crate::i18n::t(
-                    "första bedömningen är gjord; kontot är i bruk",
-                    "the first assessment is done; the account is in use",
-                ),
-                record: d.record.to_string(),
-                goals: Vec::new(),
-                admins: Vec::new(),
-            });
-        }
-        out.push((d.account.to_string(), sync));
+    let settings = &ws.config.account_life;
+    let rows = crate::registers::actions::read_all(&ws.path(crate::registers::actions::FILE))?;
+    let states = actions::fold(&rows, crate::clock::today());
+    let owner = accounts::read_all(&ws.accounts_csv())?
+        .iter()
+        .find(|a| a.id == account)
+        .map(|a| {
+            if a.responsible.trim().is_empty() {
+                a.owner.clone()
+            } else {
+                a.responsible.clone()
+            }
+        })
+        .unwrap_or_default();
+    let sync = actions::plan_sync(
+        &states,
+        account,
+        found,
+        &owner,
+        &at,
+        now.date_naive(),
+        record,
+        settings,
+    );
+    crate::registers::actions::append(&ws.path(crate::registers::actions::FILE), &sync.rows())?;
+    if Histories::read(ws)?.status(account) == Status::Approved {
+        let change = Change {
+            line: 0,
+            at: at.clone(),
+            account: account.to_string(),
+            status: Status::Active,
+            by: crate::signing::keystore::cached_signer(ws)
+                .map(|x| x.name().to_string())
+                .unwrap_or_default(),
+            reason: crate::i18n::t(
+                "första bedömningen är gjord; kontot är i bruk",
+                "the first assessment is done; the account is in use",
+            ),
+            record: record.to_string(),
+            goals: Vec::new(),
+            admins: Vec::new(),
+        };
+        account_history::append(&ws.path(account_history::FILE), &change)?;
     }
-    crate::registers::actions::append(&ws.path(crate::registers::actions::FILE), &all_rows)?;
-    let path = ws.path(account_history::FILE);
-    for c in &activations {
-        account_history::append(&path, c)?;
-    }
-    Ok(out)
+    Ok(sync)
 }
 
 /// The note printed after an assessment: actions opened and resolved.

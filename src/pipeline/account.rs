@@ -2,11 +2,11 @@
 //! [`crate::assessment::account::assess`], record `templates/assessment.*.hbs`, one row in
 //! `assessments.csv`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use super::{Case, Kind, RecordSpec, Source, Written};
+use super::{Appended, Case, Kind, RecordSpec, Source, Written};
 use crate::assessment::account::{self, Answers, Assessment};
 use crate::error::{Error, Result};
 use crate::finding::Level;
@@ -71,8 +71,8 @@ impl Kind for AccountAssessment {
     type Answers = Answers;
     type Outcome = Assessment;
 
-    fn questionnaire(&self) -> &'static str {
-        "account"
+    fn questionnaire(&self) -> Option<&'static str> {
+        Some("account")
     }
 
     fn typed(
@@ -154,9 +154,34 @@ impl Kind for AccountAssessment {
         })
     }
 
-    fn append(&self, ws: &Workspace, case: &Case<Answers, Assessment>, record: &str) -> Result<()> {
-        let entry = entry(case.outcome, record, &crate::clock::now().to_rfc3339());
-        assessments::append_all(&ws.path("assessments.csv"), std::slice::from_ref(&entry))
+    /// The `assessments.csv` row, then the account's life: the assessment's must and should
+    /// become the account's actions (those it no longer finds are resolved) and an approved
+    /// account becomes active ([`crate::lifecycle::hooks`]).
+    fn append(
+        &self,
+        ws: &Workspace,
+        case: &Case<Answers, Assessment>,
+        record: &Path,
+    ) -> Result<Appended> {
+        let record = ws.relative(record);
+        let entry = entry(case.outcome, &record, &crate::clock::now().to_rfc3339());
+        assessments::append_all(&ws.path("assessments.csv"), std::slice::from_ref(&entry))?;
+        let sync = crate::lifecycle::hooks::after_assessment(
+            ws,
+            &self.account,
+            &case.outcome.actions,
+            &record,
+        )?;
+        let ids = |v: &[crate::registers::actions::Row]| -> Vec<String> {
+            v.iter().map(|r| r.action.clone()).collect()
+        };
+        let mut json = serde_json::Map::new();
+        json.insert("actions_opened".into(), json!(ids(&sync.opened)));
+        json.insert("actions_resolved".into(), json!(ids(&sync.resolved)));
+        Ok(Appended {
+            json,
+            changes: crate::lifecycle::hooks::describe(&sync),
+        })
     }
 
     fn json(&self, outcome: &Assessment, _id: Option<&str>, written: &Written) -> Value {

@@ -45,8 +45,6 @@ pub struct Assessed {
     pub owner: String,
     pub exposure: String,
     pub must: usize,
-    /// The assessment's actions, for the account's follow-up (`lifecycle`).
-    pub actions: Vec<crate::finding::Action>,
     /// The record written, relative to the workspace (None with `dry_run`).
     pub record: Option<String>,
 }
@@ -204,19 +202,6 @@ impl Batch {
                 Err(e) => report.failed.push(e),
             }
         }
-        // The assessments' must and should become the accounts' actions.
-        let life: Vec<crate::lifecycle::hooks::Assessed> = report
-            .assessed
-            .iter()
-            .filter_map(|d| {
-                Some(crate::lifecycle::hooks::Assessed {
-                    account: &d.id,
-                    actions: &d.actions,
-                    record: d.record.as_deref()?,
-                })
-            })
-            .collect();
-        crate::lifecycle::hooks::after_assessments(ws, &life)?;
         if !self.opts.dry_run && !report.assessed.is_empty() {
             report.summary = Some(write_summary(ws, &report.assessed, &out_dir)?);
         }
@@ -249,7 +234,6 @@ fn one(
     let r = done.outcome;
     Ok(Assessed {
         record,
-        actions: r.actions.clone(),
         id: id.to_string(),
         owner: r.controller.clone().unwrap_or_else(|| reg.owner.clone()),
         must: r.actions.iter().filter(|a| a.level == Level::Must).count(),
