@@ -12,6 +12,10 @@ use crate::i18n::t;
 use crate::lifecycle::decision::Verdict;
 use crate::lifecycle::follow_up::{self, Snapshot};
 use crate::lifecycle::{steps, Status};
+use crate::pipeline::application::AccountApplication;
+use crate::pipeline::closing::AccountClosing;
+use crate::pipeline::decision::AccountDecision;
+use crate::pipeline::{self, Answers, Options};
 use crate::questionnaire::{self, Questionnaire};
 use crate::workspace::Workspace;
 
@@ -186,17 +190,22 @@ pub(super) fn apply(
     dry_run: bool,
     out: Option<PathBuf>,
 ) -> Result<i32> {
-    steps::check_new_id(ws, id)?;
+    let kind = AccountApplication::new(ws, id)?;
     let q = Questionnaire::load("application")?;
     let (text, path) = answers_text(ws, &q, "apply", id, &file, json!({}))?;
-    let out_dir = out.unwrap_or_else(|| ws.output_dir());
-    let (result, out_json, pdf) =
-        steps::apply(ws, id, &text, &path, dry_run, file.is_some(), &out_dir)?;
+    let opts = Options {
+        dry_run,
+        out,
+        // An interactive run has kept its answers already, after every question.
+        keep_answers: file.is_some(),
+    };
+    let done = pipeline::run(ws, &kind, Answers::toml(text, path), &opts)?;
+    let (result, out_json, pdf) = (&done.outcome, &done.json, done.record());
     if let Some(f) = result.findings.iter().find(|f| f.code == "ADMINS-TOO-FEW") {
         eprintln!("{} {}", t("Varning:", "Warning:"), f.text);
     }
     if json_out {
-        print_json(&out_json);
+        print_json(out_json);
         return Ok(0);
     }
     if let Some(p) = pdf {
@@ -224,19 +233,16 @@ pub(super) fn decide(
     json_out: bool,
     out: Option<PathBuf>,
 ) -> Result<i32> {
-    let signers = if signer_names.is_empty() {
-        vec![crate::signing::keystore::cached_signer(ws)?]
-    } else {
-        let mut v = Vec::new();
-        for n in signer_names {
-            v.push(crate::signing::keystore::named_signer(ws, n)?);
-        }
-        v
+    let kind = AccountDecision::new(ws, id, signer_names)?;
+    let opts = Options {
+        out,
+        ..Options::default()
     };
-    let out_dir = out.unwrap_or_else(|| ws.output_dir());
-    let (result, out_json, pdf) = steps::decide(ws, id, verdict, reason, &signers, &out_dir)?;
+    let done = pipeline::run(ws, &kind, AccountDecision::answers(verdict, reason), &opts)?;
+    let (result, out_json) = (&done.outcome, &done.json);
+    let pdf = done.record().unwrap_or(std::path::Path::new(""));
     if json_out {
-        print_json(&out_json);
+        print_json(out_json);
     } else {
         println!("{}", pdf.display());
         println!(
@@ -275,14 +281,22 @@ pub(super) fn close(
     json_out: bool,
     out: Option<PathBuf>,
 ) -> Result<i32> {
-    steps::check_closable(ws, id)?;
+    let kind = AccountClosing::new(ws, id)?;
     let q = Questionnaire::load("closing")?;
     let (text, path) = answers_text(ws, &q, "close", id, &file, json!({}))?;
-    let out_dir = out.unwrap_or_else(|| ws.output_dir());
-    let (_, out_json, pdf) = steps::close(ws, id, &text, &path, file.is_some(), &out_dir)?;
+    let opts = Options {
+        out,
+        keep_answers: file.is_some(),
+        ..Options::default()
+    };
+    let done = pipeline::run(ws, &kind, Answers::toml(text, path), &opts)?;
+    let (out_json, pdf) = (
+        &done.json,
+        done.record().unwrap_or(std::path::Path::new("")),
+    );
     let n = out_json["closed_actions"].as_array().map_or(0, Vec::len);
     if json_out {
-        print_json(&out_json);
+        print_json(out_json);
     } else {
         println!("{}", pdf.display());
         println!(

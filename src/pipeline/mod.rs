@@ -2,11 +2,12 @@
 //! disk → register.
 //!
 //! A decision kind ([`account::AccountAssessment`], [`photo::PhotoDecision`],
-//! [`breach::BreachEvaluation`], and whatever comes next) is a value implementing [`Kind`]:
+//! [`breach::BreachEvaluation`], the account's life: [`application::AccountApplication`],
+//! [`decision::AccountDecision`], [`closing::AccountClosing`]) is a value implementing [`Kind`]:
 //! it names its questionnaire, types the answers, calls its pure rule function, says what its
 //! record shows and what it appends to which register. [`run`] is the one journey every face
-//! takes — the terminal (`assess`, `photo`, `breach`), the batch (`assess --all`), `rerun`,
-//! `demo` and the web server:
+//! takes — the terminal (`assess`, `photo`, `breach`, `account apply | decide | close`), the
+//! batch (`assess --all`), `rerun`, `demo` and the web server:
 //!
 //! 1. validate the answers against the questionnaire (errors name file, line, key);
 //! 2. type them and decide ([`Kind::typed`], [`Kind::decide`]);
@@ -20,8 +21,11 @@
 //! Nothing else in the crate writes a decision record.
 
 pub mod account;
+pub mod application;
 pub mod batch;
 pub mod breach;
+pub mod closing;
+pub mod decision;
 pub mod photo;
 pub mod rerun;
 
@@ -468,6 +472,12 @@ pub fn kind_of_record(result: &Value, ws: Option<&Workspace>) -> Result<Option<B
             Some(Box::new(photo::PhotoDecision::with_preset(ws, &preset)?))
         }
         "breach_evaluation" => Some(Box::new(breach::BreachEvaluation::default())),
+        "account_application" => Some(Box::new(application::AccountApplication::rerun(
+            result["account"].as_str().unwrap_or_default(),
+        ))),
+        "account_closing" => Some(Box::new(closing::AccountClosing::rerun(
+            result["account"].as_str().unwrap_or_default(),
+        ))),
         _ => None,
     })
 }
