@@ -1,7 +1,6 @@
 //! `dataskydd account apply | decide | close | due`: the account's life on the command line.
 //! Parses options, calls `lifecycle`, prints (text, or one JSON object with `--json`).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
@@ -16,7 +15,7 @@ use crate::pipeline::application::AccountApplication;
 use crate::pipeline::closing::AccountClosing;
 use crate::pipeline::decision::AccountDecision;
 use crate::pipeline::{self, Answers, Options};
-use crate::questionnaire::{self, Questionnaire};
+use crate::questionnaire::{self, resume, Questionnaire};
 use crate::workspace::Workspace;
 
 #[derive(clap::Subcommand, Debug)]
@@ -149,37 +148,15 @@ fn answers_text(
     kind: &str,
     id: &str,
     file: &Option<PathBuf>,
-    start: Value,
 ) -> Result<(String, PathBuf)> {
     if let Some(f) = file {
-        return Ok((
-            crate::input::read_text(f, crate::input::ANSWERS_LIMIT)?,
-            f.clone(),
-        ));
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(questionnaire::prompt::no_terminal());
+        let text = crate::input::read_text(f, crate::input::ANSWERS_LIMIT)?;
+        return Ok((text, f.clone()));
     }
     let dir = ws.answers_dir(kind);
-    crate::workspace::create_private_dir(&dir)?;
-    let partial = dir.join(format!("{id}.partial.json"));
-    let saved = dir.join(format!("{id}.toml"));
-    let start = match std::fs::read_to_string(&partial) {
-        Ok(s) => {
-            eprintln!(
-                "{}",
-                t("Fortsätter där du slutade.", "Resuming where you left off.")
-            );
-            serde_json::from_str(&s).unwrap_or(start)
-        }
-        Err(_) => start,
-    };
-    let mut save = |v: &Value| crate::workspace::write_atomic(&partial, v.to_string().as_bytes());
-    let answers = questionnaire::ask(q, &mut questionnaire::Terminal, &start, None, &mut save)?;
-    let text = q.to_toml(&answers);
-    crate::workspace::write_atomic(&saved, text.as_bytes())?;
-    let _ = std::fs::remove_file(&partial);
-    Ok((text, saved))
+    let start = resume::Start::Fresh(json!({}));
+    let text = resume::ask_kept(q, &dir, id, start, &questionnaire::NoChoices)?;
+    Ok((text, dir.join(format!("{id}.toml"))))
 }
 
 pub(super) fn apply(
@@ -192,7 +169,7 @@ pub(super) fn apply(
 ) -> Result<i32> {
     let kind = AccountApplication::new(ws, id)?;
     let q = Questionnaire::load("application")?;
-    let (text, path) = answers_text(ws, &q, "apply", id, &file, json!({}))?;
+    let (text, path) = answers_text(ws, &q, "apply", id, &file)?;
     let opts = Options {
         dry_run,
         out,
@@ -283,7 +260,7 @@ pub(super) fn close(
 ) -> Result<i32> {
     let kind = AccountClosing::new(ws, id)?;
     let q = Questionnaire::load("closing")?;
-    let (text, path) = answers_text(ws, &q, "close", id, &file, json!({}))?;
+    let (text, path) = answers_text(ws, &q, "close", id, &file)?;
     let opts = Options {
         out,
         keep_answers: file.is_some(),

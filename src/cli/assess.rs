@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::{print_json, Ctx};
 use crate::assessment::account::Assessment;
@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::i18n::t;
 use crate::pipeline::account::{saved_path, AccountAssessment};
 use crate::pipeline::{self, Answers, Options};
-use crate::questionnaire::{self, Questionnaire};
+use crate::questionnaire::{self, resume, Questionnaire};
 use crate::registers::accounts;
 use crate::workspace::Workspace;
 
@@ -166,40 +166,14 @@ fn interactive(
     id: &str,
     registered: &accounts::Account,
 ) -> Result<String> {
-    let dir = ws.answers_dir("assess");
-    crate::workspace::create_private_dir(&dir)?;
-    let partial = dir.join(format!("{id}.partial.json"));
-    let saved = saved_path(ws, id);
-    let start: Value = if let Ok(s) = std::fs::read_to_string(&partial) {
-        eprintln!(
-            "{}",
-            t("Fortsätter där du slutade.", "Resuming where you left off.")
-        );
-        serde_json::from_str(&s).unwrap_or(json!({}))
-    } else if let Ok(s) = std::fs::read_to_string(&saved) {
-        eprintln!(
-            "{}",
-            t(
-                "Utgår från de sparade svaren; ändra det som inte längre stämmer.",
-                "Starting from the saved answers; change what no longer holds."
-            )
-        );
-        q.validate(&s, &saved).unwrap_or(json!({}))
-    } else {
-        json!({ "account": { "platform": registered.platform, "owner_unit": registered.owner } })
-    };
-    let mut save = |v: &Value| crate::workspace::write_atomic(&partial, v.to_string().as_bytes());
+    let fresh =
+        json!({ "account": { "platform": registered.platform, "owner_unit": registered.owner } });
     let choices = super::choices::WorkspaceChoices { ws };
-    let answers = questionnaire::ask_with(
+    resume::ask_kept(
         q,
-        &mut questionnaire::Terminal,
-        &start,
-        None,
-        &mut save,
+        &ws.answers_dir("assess"),
+        id,
+        resume::Start::Kept(fresh),
         &choices,
-    )?;
-    let text = q.to_toml(&answers);
-    crate::workspace::write_atomic(&saved, text.as_bytes())?;
-    let _ = std::fs::remove_file(&partial);
-    Ok(text)
+    )
 }

@@ -33,6 +33,7 @@
 
 mod ask;
 pub mod prompt;
+pub mod resume;
 mod validate;
 mod write;
 
