@@ -3,6 +3,10 @@
 //! pipeline's account assessment runs this in its register step ([`crate::pipeline::account`]),
 //! so every face — `assess`, `assess --all`, the demo, the web — gets it the same way.
 
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
 use crate::error::Result;
 use crate::finding::Action;
 use crate::lifecycle::actions::{self, Sync};
@@ -12,44 +16,82 @@ use crate::registers::account_history::{self, Change};
 use crate::registers::accounts;
 use crate::workspace::Workspace;
 
+/// What [`after_assessment`] reads, kept between the accounts of one batch so a batch of N
+/// accounts does not read the registers N times. A register is read again whenever its
+/// length is not the one it had when it was read or last written here: registers only grow,
+/// and every writer of actions and statuses holds the history lock, as this does.
+#[derive(Debug, Default)]
+pub struct Memo {
+    actions: Option<(u64, Vec<crate::registers::actions::Row>)>,
+    owners: Option<(u64, HashMap<String, String>)>,
+    statuses: Option<(u64, Histories)>,
+}
+
+fn len(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
 /// Opens and resolves the actions of the assessment of `account` written to `record`
 /// (relative to the workspace) and activates the account if it is approved, under the
 /// history register's lock. Returns the actions opened and resolved.
 pub fn after_assessment(
     ws: &Workspace,
+    memo: &Mutex<Memo>,
     account: &str,
     found: &[Action],
     record: &str,
 ) -> Result<Sync> {
+    // The file lock first, then the memo: threads of a batch queue on the lock.
     let _lock = account_history::lock(&ws.root)?;
+    let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
     let now = crate::clock::now();
     let at = now.to_rfc3339();
-    let settings = &ws.config.account_life;
-    let rows = crate::registers::actions::read_all(&ws.path(crate::registers::actions::FILE))?;
-    let states = actions::fold(&rows, crate::clock::today());
-    let owner = accounts::read_all(&ws.accounts_csv())?
-        .iter()
-        .find(|a| a.id == account)
-        .map(|a| {
-            if a.responsible.trim().is_empty() {
-                a.owner.clone()
-            } else {
-                a.responsible.clone()
-            }
-        })
-        .unwrap_or_default();
+    let actions_path = ws.path(crate::registers::actions::FILE);
+    let n = len(&actions_path);
+    if memo.actions.as_ref().map(|m| m.0) != Some(n) {
+        memo.actions = Some((n, crate::registers::actions::read_all(&actions_path)?));
+    }
+    let accounts_path = ws.accounts_csv();
+    let n = len(&accounts_path);
+    if memo.owners.as_ref().map(|m| m.0) != Some(n) {
+        let owners = accounts::read_all(&accounts_path)?
+            .into_iter()
+            .map(|a| {
+                let who = if a.responsible.trim().is_empty() {
+                    a.owner
+                } else {
+                    a.responsible
+                };
+                (a.id, who)
+            })
+            .collect();
+        memo.owners = Some((n, owners));
+    }
+    let history_path = ws.path(account_history::FILE);
+    let n = len(&history_path);
+    if memo.statuses.as_ref().map(|m| m.0) != Some(n) {
+        memo.statuses = Some((n, Histories::read(ws)?));
+    }
+    let owner = memo.owners.as_ref().and_then(|m| m.1.get(account).cloned());
+    let status = memo.statuses.as_ref().map(|m| m.1.status(account));
+    let rows = &memo.actions.as_ref().expect("read above").1;
     let sync = actions::plan_sync(
-        &states,
+        &actions::fold(rows, crate::clock::today()),
         account,
         found,
-        &owner,
+        &owner.unwrap_or_default(),
         &at,
         now.date_naive(),
         record,
-        settings,
+        &ws.config.account_life,
     );
-    crate::registers::actions::append(&ws.path(crate::registers::actions::FILE), &sync.rows())?;
-    if Histories::read(ws)?.status(account) == Status::Approved {
+    let new = sync.rows();
+    crate::registers::actions::append(&actions_path, &new)?;
+    if let Some((n, rows)) = memo.actions.as_mut() {
+        rows.extend(new);
+        *n = len(&actions_path);
+    }
+    if status == Some(Status::Approved) {
         let change = Change {
             line: 0,
             at: at.clone(),
@@ -66,7 +108,8 @@ pub fn after_assessment(
             goals: Vec::new(),
             admins: Vec::new(),
         };
-        account_history::append(&ws.path(account_history::FILE), &change)?;
+        account_history::append(&history_path, &change)?;
+        memo.statuses = None;
     }
     Ok(sync)
 }

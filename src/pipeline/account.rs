@@ -3,6 +3,7 @@
 //! `assessments.csv`.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 
@@ -27,6 +28,8 @@ pub struct AccountAssessment {
     /// Assess in the workspace's context (organisation, committees, DPO, retention, the
     /// register's admins); false: the legal baseline alone (what `rerun` does).
     pub in_context: bool,
+    /// What the account-life step has read, shared by the accounts of a batch.
+    pub life: Arc<Mutex<crate::lifecycle::hooks::Memo>>,
 }
 
 impl AccountAssessment {
@@ -36,6 +39,7 @@ impl AccountAssessment {
             registered: None,
             check_owner: false,
             in_context: true,
+            life: Arc::default(),
         }
     }
 
@@ -58,6 +62,7 @@ impl AccountAssessment {
             registered: Some(reg),
             check_owner: true,
             in_context: true,
+            life: Arc::default(),
         })
     }
 }
@@ -168,6 +173,7 @@ impl Kind for AccountAssessment {
         assessments::append_all(&ws.path("assessments.csv"), std::slice::from_ref(&entry))?;
         let sync = crate::lifecycle::hooks::after_assessment(
             ws,
+            &self.life,
             &self.account,
             &case.outcome.actions,
             &record,

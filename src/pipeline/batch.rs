@@ -172,6 +172,8 @@ impl Batch {
             out: Some(out_dir.clone()),
             keep_answers: false,
         };
+        // The account-life step reads the registers once, not once per account.
+        let life = std::sync::Arc::default();
         let started = std::time::Instant::now();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads())
@@ -181,7 +183,7 @@ impl Batch {
             self.files
                 .par_iter()
                 .map(|(id, path)| {
-                    let r = one(ws, id, path, &registered, &opts);
+                    let r = one(ws, id, path, &registered, &opts, &life);
                     progress();
                     r.map_err(|e| (id.clone(), e))
                 })
@@ -215,6 +217,7 @@ fn one(
     path: &Path,
     registered: &IndexMap<String, accounts::Account>,
     opts: &Options,
+    life: &std::sync::Arc<std::sync::Mutex<crate::lifecycle::hooks::Memo>>,
 ) -> Result<Assessed> {
     accounts::check_id(id).map_err(|e| e.in_file(path))?;
     let reg = registered.get(id).ok_or_else(|| {
@@ -224,12 +227,11 @@ fn one(
         ))
         .in_file(path)
     })?;
-    let done = super::run(
-        ws,
-        &AccountAssessment::new(id),
-        Answers::from_file(path)?,
-        opts,
-    )?;
+    let kind = AccountAssessment {
+        life: life.clone(),
+        ..AccountAssessment::new(id)
+    };
+    let done = super::run(ws, &kind, Answers::from_file(path)?, opts)?;
     let record = done.written.record.as_deref().map(|p| ws.relative(p));
     let r = done.outcome;
     Ok(Assessed {
