@@ -235,18 +235,6 @@ fn fill(ws: &Workspace, m: &Manifest) -> Result<Report> {
             Answers::toml(file(&a.answers)?, cite(&a.answers)),
             &Options::default(),
         )?;
-        if let Some(path) = &done.written.record {
-            // The assessment's must and should become the account's actions.
-            let record = ws.relative(path);
-            crate::lifecycle::hooks::after_assessments(
-                ws,
-                &[crate::lifecycle::hooks::Assessed {
-                    account: &a.id,
-                    actions: &done.outcome.actions,
-                    record: &record,
-                }],
-            )?;
-        }
         report.accounts.push(Line {
             id: a.id.clone(),
             outcome: done.outcome.exposure.clone(),

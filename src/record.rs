@@ -68,7 +68,18 @@ pub fn write_signed(
 /// Like [`write`], but the name is `STEM-YYYYMMDD-HHMMSS-NN.pdf`: the time of signing and
 /// the first free sequence number, so two records of the same second never collide.
 pub fn write_dated(ws: &Workspace, record: &Record, out_dir: &Path) -> Result<PathBuf> {
-    let bytes = render(ws, record)?;
+    let signer = crate::signing::keystore::cached_signer(ws)?;
+    write_dated_signed(ws, record, out_dir, &[signer])
+}
+
+/// Like [`write_dated`], signed by each of `signers` in turn.
+pub fn write_dated_signed(
+    ws: &Workspace,
+    record: &Record,
+    out_dir: &Path,
+    signers: &[std::sync::Arc<dyn signing::DigestSigner>],
+) -> Result<PathBuf> {
+    let bytes = render_signed(ws, record, signers)?;
     crate::workspace::ensure_private_dir(out_dir)?;
     let stamp = crate::clock::now()
         .with_timezone(&chrono_tz::Europe::Stockholm)

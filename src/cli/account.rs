@@ -8,10 +8,6 @@ use super::{print_json, Ctx};
 use crate::error::{Error, Result};
 use crate::i18n::t;
 use crate::registers::accounts::{self, Account};
-use crate::registers::assessments;
-
-/// An account is overdue when its last assessment is older than this (or there is none).
-pub const REASSESS_DAYS: i64 = 365;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
@@ -183,8 +179,8 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
             }
         }
         Command::List { overdue, json, csv } => {
-            let rows = listing(&ws)?;
-            let rows: Vec<Listed> = rows.into_iter().filter(|r| !overdue || r.overdue).collect();
+            let rows = crate::lifecycle::listing::listing(&ws)?;
+            let rows: Vec<_> = rows.into_iter().filter(|r| !overdue || r.overdue).collect();
             if json {
                 print_json(&json!({ "accounts": rows }));
             } else if csv {
@@ -248,7 +244,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
         }
         Command::Show { id, json } => {
             accounts::check_id(&id)?;
-            let rows = listing(&ws)?;
+            let rows = crate::lifecycle::listing::listing(&ws)?;
             let r = rows
                 .into_iter()
                 .find(|r| r.account.id == id)
@@ -315,48 +311,4 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
         Command::Life(_) => unreachable!("handled above"),
     }
     Ok(0)
-}
-
-#[derive(Debug, serde::Serialize)]
-pub struct Listed {
-    #[serde(flatten)]
-    pub account: Account,
-    pub last_assessed: Option<String>,
-    pub exposure: Option<String>,
-    pub must_actions: Option<usize>,
-    pub record: Option<String>,
-    pub overdue: bool,
-    /// Where the account is in its life (applied, approved, active, closed, rejected).
-    pub status: crate::lifecycle::Status,
-}
-
-/// Every account with its latest assessment.
-pub fn listing(ws: &crate::workspace::Workspace) -> Result<Vec<Listed>> {
-    let accounts = accounts::read_all(&ws.accounts_csv())?;
-    let log = assessments::read_all(&ws.path("assessments.csv"))?;
-    let today = crate::clock::today();
-    let life = crate::lifecycle::history::Histories::read(ws)?;
-    Ok(accounts
-        .into_iter()
-        .map(|a| {
-            let last = log.iter().rev().find(|e| e.account == a.id);
-            let status = life.status(&a.id);
-            let overdue = status.followed_up()
-                && match last {
-                    None => true,
-                    Some(e) => chrono::DateTime::parse_from_rfc3339(&e.assessed_at)
-                        .map(|d| (today - d.date_naive()).num_days() > REASSESS_DAYS)
-                        .unwrap_or(true),
-                };
-            Listed {
-                last_assessed: last.map(|e| e.assessed_at.clone()),
-                exposure: last.map(|e| e.exposure.clone()),
-                must_actions: last.map(|e| e.must_actions),
-                record: last.map(|e| ws.resolve(&e.record).display().to_string()),
-                overdue,
-                status,
-                account: a,
-            }
-        })
-        .collect())
 }

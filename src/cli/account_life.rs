@@ -1,7 +1,6 @@
 //! `dataskydd account apply | decide | close | due`: the account's life on the command line.
 //! Parses options, calls `lifecycle`, prints (text, or one JSON object with `--json`).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
@@ -12,7 +11,11 @@ use crate::i18n::t;
 use crate::lifecycle::decision::Verdict;
 use crate::lifecycle::follow_up::{self, Snapshot};
 use crate::lifecycle::{steps, Status};
-use crate::questionnaire::{self, Questionnaire};
+use crate::pipeline::application::AccountApplication;
+use crate::pipeline::closing::AccountClosing;
+use crate::pipeline::decision::AccountDecision;
+use crate::pipeline::{self, Answers, Options};
+use crate::questionnaire::{self, resume, Questionnaire};
 use crate::workspace::Workspace;
 
 #[derive(clap::Subcommand, Debug)]
@@ -145,37 +148,15 @@ fn answers_text(
     kind: &str,
     id: &str,
     file: &Option<PathBuf>,
-    start: Value,
 ) -> Result<(String, PathBuf)> {
     if let Some(f) = file {
-        return Ok((
-            crate::input::read_text(f, crate::input::ANSWERS_LIMIT)?,
-            f.clone(),
-        ));
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(questionnaire::prompt::no_terminal());
+        let text = crate::input::read_text(f, crate::input::ANSWERS_LIMIT)?;
+        return Ok((text, f.clone()));
     }
     let dir = ws.answers_dir(kind);
-    crate::workspace::create_private_dir(&dir)?;
-    let partial = dir.join(format!("{id}.partial.json"));
-    let saved = dir.join(format!("{id}.toml"));
-    let start = match std::fs::read_to_string(&partial) {
-        Ok(s) => {
-            eprintln!(
-                "{}",
-                t("Fortsätter där du slutade.", "Resuming where you left off.")
-            );
-            serde_json::from_str(&s).unwrap_or(start)
-        }
-        Err(_) => start,
-    };
-    let mut save = |v: &Value| crate::workspace::write_atomic(&partial, v.to_string().as_bytes());
-    let answers = questionnaire::ask(q, &mut questionnaire::Terminal, &start, None, &mut save)?;
-    let text = q.to_toml(&answers);
-    crate::workspace::write_atomic(&saved, text.as_bytes())?;
-    let _ = std::fs::remove_file(&partial);
-    Ok((text, saved))
+    let start = resume::Start::Fresh(json!({}));
+    let text = resume::ask_kept(q, &dir, id, start, &questionnaire::NoChoices)?;
+    Ok((text, dir.join(format!("{id}.toml"))))
 }
 
 pub(super) fn apply(
@@ -186,17 +167,22 @@ pub(super) fn apply(
     dry_run: bool,
     out: Option<PathBuf>,
 ) -> Result<i32> {
-    steps::check_new_id(ws, id)?;
+    let kind = AccountApplication::new(ws, id)?;
     let q = Questionnaire::load("application")?;
-    let (text, path) = answers_text(ws, &q, "apply", id, &file, json!({}))?;
-    let out_dir = out.unwrap_or_else(|| ws.output_dir());
-    let (result, out_json, pdf) =
-        steps::apply(ws, id, &text, &path, dry_run, file.is_some(), &out_dir)?;
+    let (text, path) = answers_text(ws, &q, "apply", id, &file)?;
+    let opts = Options {
+        dry_run,
+        out,
+        // An interactive run has kept its answers already, after every question.
+        keep_answers: file.is_some(),
+    };
+    let done = pipeline::run(ws, &kind, Answers::toml(text, path), &opts)?;
+    let (result, out_json, pdf) = (&done.outcome, &done.json, done.record());
     if let Some(f) = result.findings.iter().find(|f| f.code == "ADMINS-TOO-FEW") {
         eprintln!("{} {}", t("Varning:", "Warning:"), f.text);
     }
     if json_out {
-        print_json(&out_json);
+        print_json(out_json);
         return Ok(0);
     }
     if let Some(p) = pdf {
@@ -224,19 +210,16 @@ pub(super) fn decide(
     json_out: bool,
     out: Option<PathBuf>,
 ) -> Result<i32> {
-    let signers = if signer_names.is_empty() {
-        vec![crate::signing::keystore::cached_signer(ws)?]
-    } else {
-        let mut v = Vec::new();
-        for n in signer_names {
-            v.push(crate::signing::keystore::named_signer(ws, n)?);
-        }
-        v
+    let kind = AccountDecision::new(ws, id, signer_names)?;
+    let opts = Options {
+        out,
+        ..Options::default()
     };
-    let out_dir = out.unwrap_or_else(|| ws.output_dir());
-    let (result, out_json, pdf) = steps::decide(ws, id, verdict, reason, &signers, &out_dir)?;
+    let done = pipeline::run(ws, &kind, AccountDecision::answers(verdict, reason), &opts)?;
+    let (result, out_json) = (&done.outcome, &done.json);
+    let pdf = done.record().unwrap_or(std::path::Path::new(""));
     if json_out {
-        print_json(&out_json);
+        print_json(out_json);
     } else {
         println!("{}", pdf.display());
         println!(
@@ -275,14 +258,22 @@ pub(super) fn close(
     json_out: bool,
     out: Option<PathBuf>,
 ) -> Result<i32> {
-    steps::check_closable(ws, id)?;
+    let kind = AccountClosing::new(ws, id)?;
     let q = Questionnaire::load("closing")?;
-    let (text, path) = answers_text(ws, &q, "close", id, &file, json!({}))?;
-    let out_dir = out.unwrap_or_else(|| ws.output_dir());
-    let (_, out_json, pdf) = steps::close(ws, id, &text, &path, file.is_some(), &out_dir)?;
+    let (text, path) = answers_text(ws, &q, "close", id, &file)?;
+    let opts = Options {
+        out,
+        keep_answers: file.is_some(),
+        ..Options::default()
+    };
+    let done = pipeline::run(ws, &kind, Answers::toml(text, path), &opts)?;
+    let (out_json, pdf) = (
+        &done.json,
+        done.record().unwrap_or(std::path::Path::new("")),
+    );
     let n = out_json["closed_actions"].as_array().map_or(0, Vec::len);
     if json_out {
-        print_json(&out_json);
+        print_json(out_json);
     } else {
         println!("{}", pdf.display());
         println!(

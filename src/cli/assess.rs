@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::{print_json, Ctx};
 use crate::assessment::account::Assessment;
@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::i18n::t;
 use crate::pipeline::account::{saved_path, AccountAssessment};
 use crate::pipeline::{self, Answers, Options};
-use crate::questionnaire::{self, Questionnaire};
+use crate::questionnaire::{self, resume, Questionnaire};
 use crate::registers::accounts;
 use crate::workspace::Workspace;
 
@@ -79,39 +79,19 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
         // An interactive run has kept its answers already, after every question.
         keep_answers: a.answers.is_some(),
     };
-    let mut done = pipeline::run(&ws, &kind, answers, &opts)?;
+    let done = pipeline::run(&ws, &kind, answers, &opts)?;
     for note in &done.notes {
         eprintln!("{note}");
     }
-    let mut life_notes = Vec::new();
-    if let Some(path) = done.written.record.clone() {
-        if !a.json {
-            println!("{}", path.display());
-        }
-        // The assessment's must and should become the account's actions.
-        let record = ws.relative(&path);
-        let synced = crate::lifecycle::hooks::after_assessments(
-            &ws,
-            &[crate::lifecycle::hooks::Assessed {
-                account: &id,
-                actions: &done.outcome.actions,
-                record: &record,
-            }],
-        )?;
-        if let Some((_, sync)) = synced.first() {
-            let ids = |v: &[crate::registers::actions::Row]| -> Vec<String> {
-                v.iter().map(|r| r.action.clone()).collect()
-            };
-            done.json["actions_opened"] = json!(ids(&sync.opened));
-            done.json["actions_resolved"] = json!(ids(&sync.resolved));
-            life_notes = crate::lifecycle::hooks::describe(sync);
-        }
+    if let (Some(path), false) = (done.record(), a.json) {
+        println!("{}", path.display());
     }
     if a.json {
         print_json(&done.json);
     } else {
         print_summary(&done.outcome);
-        for l in &life_notes {
+        // The account's life: actions opened and resolved.
+        for l in &done.changes {
             println!("{l}");
         }
     }
@@ -191,40 +171,14 @@ fn interactive(
     id: &str,
     registered: &accounts::Account,
 ) -> Result<String> {
-    let dir = ws.answers_dir("assess");
-    crate::workspace::create_private_dir(&dir)?;
-    let partial = dir.join(format!("{id}.partial.json"));
-    let saved = saved_path(ws, id);
-    let start: Value = if let Ok(s) = std::fs::read_to_string(&partial) {
-        eprintln!(
-            "{}",
-            t("Fortsätter där du slutade.", "Resuming where you left off.")
-        );
-        serde_json::from_str(&s).unwrap_or(json!({}))
-    } else if let Ok(s) = std::fs::read_to_string(&saved) {
-        eprintln!(
-            "{}",
-            t(
-                "Utgår från de sparade svaren; ändra det som inte längre stämmer.",
-                "Starting from the saved answers; change what no longer holds."
-            )
-        );
-        q.validate(&s, &saved).unwrap_or(json!({}))
-    } else {
-        json!({ "account": { "platform": registered.platform, "owner_unit": registered.owner } })
-    };
-    let mut save = |v: &Value| crate::workspace::write_atomic(&partial, v.to_string().as_bytes());
+    let fresh =
+        json!({ "account": { "platform": registered.platform, "owner_unit": registered.owner } });
     let choices = super::choices::WorkspaceChoices { ws };
-    let answers = questionnaire::ask_with(
+    resume::ask_kept(
         q,
-        &mut questionnaire::Terminal,
-        &start,
-        None,
-        &mut save,
+        &ws.answers_dir("assess"),
+        id,
+        resume::Start::Kept(fresh),
         &choices,
-    )?;
-    let text = q.to_toml(&answers);
-    crate::workspace::write_atomic(&saved, text.as_bytes())?;
-    let _ = std::fs::remove_file(&partial);
-    Ok(text)
+    )
 }

@@ -60,18 +60,8 @@ pub fn run(ctx: &Ctx, ws: &Workspace) -> Result<()> {
         crate::pipeline::Answers::toml(assess, crate::pipeline::account::saved_path(ws, id)),
         &crate::pipeline::Options::default(),
     )?;
-    let result = &done.outcome;
     if let Some(path) = done.record() {
         println!("{}", path.display());
-        let rec = ws.relative(path);
-        crate::lifecycle::hooks::after_assessments(
-            ws,
-            &[crate::lifecycle::hooks::Assessed {
-                account: id,
-                actions: &result.actions,
-                record: &rec,
-            }],
-        )?;
     }
     let s = crate::lifecycle::follow_up::Snapshot::read(ws)?;
     let mine: Vec<_> = s

@@ -13,6 +13,9 @@ use serde_json::json;
 use super::{print_json, Ctx};
 use crate::error::{Error, IoContext, Result};
 use crate::i18n::t;
+use crate::signing::adding::{
+    check_after, check_before, fetch_crls, hex, looks_like_cms, signing_der_len, unhex,
+};
 use crate::signing::{self, DigestSigner, KeyKind, Prepared, SigKind, SignInfo};
 use crate::workspace::{write_atomic, Workspace};
 
@@ -71,65 +74,6 @@ fn request_path(file: &Path) -> PathBuf {
 }
 fn digest_path(file: &Path) -> PathBuf {
     PathBuf::from(format!("{}.sign-digest.bin", file.display()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-/// The record must hold before anyone adds to it.
-fn check_before(file: &Path, pdf: &[u8]) -> Result<()> {
-    let report = signing::verify_all(pdf).map_err(|e| match e.exit_code() {
-        1 => Error::CheckFailed(format!("{}: {}", file.display(), e.message())),
-        _ => Error::input(e.message().to_string()).in_file(file),
-    })?;
-    if let Some(p) = report.problem() {
-        return Err(Error::CheckFailed(t(
-            &format!(
-                "{}: signeras inte, för dess signatur håller inte: {p}",
-                file.display()
-            ),
-            &format!(
-                "{}: not signed, because its signature does not hold: {p}",
-                file.display()
-            ),
-        )));
-    }
-    Ok(())
-}
-
-/// The new file must hold before it replaces the old one.
-fn check_after(file: &Path, old: &[u8], new: &[u8]) -> Result<signing::Report> {
-    let fail = |m: String| {
-        Error::input(t(
-            &format!(
-                "{}: den nya signaturen håller inte ({m}); ingenting har skrivits",
-                file.display()
-            ),
-            &format!(
-                "{}: the new signature does not hold ({m}); nothing was written",
-                file.display()
-            ),
-        ))
-    };
-    if !new.starts_with(old) {
-        return Err(fail("prefix".into()));
-    }
-    let report = signing::verify_all(new).map_err(|e| fail(e.message().to_string()))?;
-    if let Some(p) = report.problem() {
-        return Err(fail(p));
-    }
-    Ok(report)
 }
 
 fn location(ws: &Workspace) -> String {
@@ -440,33 +384,6 @@ fn complete(ws: &Workspace, a: &Args, sig_path: &Path) -> Result<i32> {
     done(&a.file, &report, a.json, &who)
 }
 
-/// A DER ContentInfo of SignedData (OID 1.2.840.113549.1.7.2).
-fn looks_like_cms(b: &[u8]) -> bool {
-    const SIGNED_DATA: &[u8] = &[
-        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
-    ];
-    b.first() == Some(&0x30)
-        && b.len() > 20
-        && b[..20].windows(SIGNED_DATA.len()).any(|w| w == SIGNED_DATA)
-}
-
-fn signing_der_len(b: &[u8]) -> Option<usize> {
-    // Short or long definite length of the outer SEQUENCE.
-    let l = *b.get(1)? as usize;
-    if l < 0x80 {
-        return Some(2 + l);
-    }
-    let n = l & 0x7f;
-    if n == 0 || n > 4 {
-        return None;
-    }
-    let mut len = 0usize;
-    for i in 0..n {
-        len = (len << 8) | *b.get(2 + i)? as usize;
-    }
-    Some(2 + n + len).filter(|&t| t <= b.len())
-}
-
 pub fn run_timestamp(ctx: &Ctx, a: TimestampArgs) -> Result<i32> {
     let ws = ctx.workspace()?;
     let tsa = crate::signing::keystore::tsa(&ws).ok_or_else(|| {
@@ -536,25 +453,4 @@ pub fn run_timestamp(ctx: &Ctx, a: TimestampArgs) -> Result<i32> {
         print_json(&json!({ "timestamped": results }));
     }
     Ok(0)
-}
-
-/// The CRLs the certificates name (HTTP distribution points, loopback or the
-/// organisation's PKI); a CRL that cannot be fetched is left out (the validator then needs
-/// the network for that certificate), never fatal.
-fn fetch_crls(certs: &[Vec<u8>]) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    for url in signing::crl_urls(certs) {
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(std::time::Duration::from_secs(10)))
-            .build()
-            .new_agent();
-        if let Ok(mut r) = agent.get(&url).call() {
-            if let Ok(b) = r.body_mut().with_config().limit(8 << 20).read_to_vec() {
-                if !out.contains(&b) {
-                    out.push(b);
-                }
-            }
-        }
-    }
-    out
 }

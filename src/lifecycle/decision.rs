@@ -5,7 +5,7 @@
 //! of the principal together with the education office, so a decision there carries two
 //! signatures; Nyköping's business manager and communicator decide together too (seed 004, 4).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::finding::Finding;
@@ -13,7 +13,7 @@ use crate::i18n::t;
 use crate::lifecycle::{Settings, Status};
 use crate::registers::account_history::{Admin, Goal};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Approve,

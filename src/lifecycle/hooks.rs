@@ -1,84 +1,117 @@
 //! What an assessment changes in the account's life: its must/should become actions (and
-//! actions it no longer finds are resolved), and an approved account becomes active.
-//! `assess` and `assess --all` call this after they have logged their assessments.
+//! actions it no longer finds are resolved), and an approved account becomes active. The
+//! pipeline's account assessment runs this in its register step ([`crate::pipeline::account`]),
+//! so every face — `assess`, `assess --all`, the demo, the web — gets it the same way.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
 
 use crate::error::Result;
 use crate::finding::Action;
 use crate::lifecycle::actions::{self, Sync};
-use crate::lifecycle::follow_up::Snapshot;
+use crate::lifecycle::history::Histories;
 use crate::lifecycle::Status;
 use crate::registers::account_history::{self, Change};
+use crate::registers::accounts;
 use crate::workspace::Workspace;
 
-/// One logged assessment.
-pub struct Assessed<'a> {
-    pub account: &'a str,
-    pub actions: &'a [Action],
-    pub record: &'a str,
+/// What [`after_assessment`] reads, kept between the accounts of one batch so a batch of N
+/// accounts does not read the registers N times. A register is read again whenever its
+/// length is not the one it had when it was read or last written here: registers only grow,
+/// and every writer of actions and statuses holds the history lock, as this does.
+#[derive(Debug, Default)]
+pub struct Memo {
+    actions: Option<(u64, Vec<crate::registers::actions::Row>)>,
+    owners: Option<(u64, HashMap<String, String>)>,
+    statuses: Option<(u64, Histories)>,
 }
 
-/// Opens and resolves actions and activates approved accounts, in one append per register.
-/// Returns what changed per account, in the order given.
-pub fn after_assessments(ws: &Workspace, done: &[Assessed]) -> Result<Vec<(String, Sync)>> {
-    if done.is_empty() {
-        return Ok(Vec::new());
-    }
-    let _lock = crate::registers::account_history::lock(&ws.root)?;
-    let s = Snapshot::without_assessments(ws)?;
+fn len(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Opens and resolves the actions of the assessment of `account` written to `record`
+/// (relative to the workspace) and activates the account if it is approved, under the
+/// history register's lock. Returns the actions opened and resolved.
+pub fn after_assessment(
+    ws: &Workspace,
+    memo: &Mutex<Memo>,
+    account: &str,
+    found: &[Action],
+    record: &str,
+) -> Result<Sync> {
+    // The file lock first, then the memo: threads of a batch queue on the lock.
+    let _lock = account_history::lock(&ws.root)?;
+    let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
     let now = crate::clock::now();
     let at = now.to_rfc3339();
-    let mut states = s.actions.clone();
-    let mut all_rows = Vec::new();
-    let mut out = Vec::new();
-    let mut activations = Vec::new();
-    for d in done {
-        let owner = s
-            .accounts
-            .iter()
-            .find(|a| a.id == d.account)
-            .map(|a| s.responsible(a))
-            .unwrap_or_default();
-        let sync = actions::plan_sync(
-            &states,
-            d.account,
-            d.actions,
-            &owner,
-            &at,
-            now.date_naive(),
-            d.record,
-            &s.settings,
-        );
-        // Later accounts of a batch number their actions after these.
-        states.extend(actions::fold(&sync.opened, s.today));
-        all_rows.extend(sync.rows());
-        if s.status(d.account) == Status::Approved
-            && !activations.iter().any(|c: &Change| c.account == d.account)
-        {
-            activations.push(Change {
-                line: 0,
-                at: at.clone(),
-                account: d.account.to_string(),
-                status: Status::Active,
-                by: crate::signing::keystore::cached_signer(ws)
-                    .map(|x| x.name().to_string())
-                    .unwrap_or_default(),
-                reason: crate::i18n::t(
-                    "första bedömningen är gjord; kontot är i bruk",
-                    "the first assessment is done; the account is in use",
-                ),
-                record: d.record.to_string(),
-                goals: Vec::new(),
-                admins: Vec::new(),
-            });
-        }
-        out.push((d.account.to_string(), sync));
+    let actions_path = ws.path(crate::registers::actions::FILE);
+    let n = len(&actions_path);
+    if memo.actions.as_ref().map(|m| m.0) != Some(n) {
+        memo.actions = Some((n, crate::registers::actions::read_all(&actions_path)?));
     }
-    crate::registers::actions::append(&ws.path(crate::registers::actions::FILE), &all_rows)?;
-    let path = ws.path(account_history::FILE);
-    for c in &activations {
-        account_history::append(&path, c)?;
+    let accounts_path = ws.accounts_csv();
+    let n = len(&accounts_path);
+    if memo.owners.as_ref().map(|m| m.0) != Some(n) {
+        let owners = accounts::read_all(&accounts_path)?
+            .into_iter()
+            .map(|a| {
+                let who = if a.responsible.trim().is_empty() {
+                    a.owner
+                } else {
+                    a.responsible
+                };
+                (a.id, who)
+            })
+            .collect();
+        memo.owners = Some((n, owners));
     }
-    Ok(out)
+    let history_path = ws.path(account_history::FILE);
+    let n = len(&history_path);
+    if memo.statuses.as_ref().map(|m| m.0) != Some(n) {
+        memo.statuses = Some((n, Histories::read(ws)?));
+    }
+    let owner = memo.owners.as_ref().and_then(|m| m.1.get(account).cloned());
+    let status = memo.statuses.as_ref().map(|m| m.1.status(account));
+    let rows = &memo.actions.as_ref().expect("read above").1;
+    let sync = actions::plan_sync(
+        &actions::fold(rows, crate::clock::today()),
+        account,
+        found,
+        &owner.unwrap_or_default(),
+        &at,
+        now.date_naive(),
+        record,
+        &ws.config.account_life,
+    );
+    let new = sync.rows();
+    crate::registers::actions::append(&actions_path, &new)?;
+    if let Some((n, rows)) = memo.actions.as_mut() {
+        rows.extend(new);
+        *n = len(&actions_path);
+    }
+    if status == Some(Status::Approved) {
+        let change = Change {
+            line: 0,
+            at: at.clone(),
+            account: account.to_string(),
+            status: Status::Active,
+            by: crate::signing::keystore::cached_signer(ws)
+                .map(|x| x.name().to_string())
+                .unwrap_or_default(),
+            reason: crate::i18n::t(
+                "första bedömningen är gjord; kontot är i bruk",
+                "the first assessment is done; the account is in use",
+            ),
+            record: record.to_string(),
+            goals: Vec::new(),
+            admins: Vec::new(),
+        };
+        account_history::append(&history_path, &change)?;
+        memo.statuses = None;
+    }
+    Ok(sync)
 }
 
 /// The note printed after an assessment: actions opened and resolved.

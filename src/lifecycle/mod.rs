@@ -19,6 +19,7 @@ pub mod follow_up;
 pub mod history;
 pub mod hooks;
 pub mod ical;
+pub mod listing;
 pub mod report;
 pub mod steps;
 
@@ -148,36 +149,6 @@ pub fn slug(name: &str) -> String {
     } else {
         out.chars().take(60).collect()
     }
-}
-
-/// `rerun` of an application or a closing record: the embedded answers evaluated with
-/// today's rules (`None` for other kinds). The account id comes from the old result.
-pub fn reevaluate(
-    kind: &str,
-    answers: &str,
-    old: &serde_json::Value,
-) -> crate::error::Result<Option<serde_json::Value>> {
-    use crate::error::Error;
-    let file = std::path::Path::new("answers.toml");
-    let id = old["account"].as_str().unwrap_or_default();
-    let name = match kind {
-        "account_application" => "application",
-        "account_closing" => "closing",
-        _ => return Ok(None),
-    };
-    let q = crate::questionnaire::Questionnaire::load(name)?;
-    let v = q.validate(answers, file)?;
-    if name == "application" {
-        let typed: application::Answers =
-            serde_json::from_value(v).map_err(|e| Error::input(e.to_string()).in_file(file))?;
-        application::check(&typed, answers, file)?;
-        let r = application::evaluate(id, &typed);
-        return Ok(Some(serde_json::to_value(r).expect("serialises")));
-    }
-    let typed: closing::Answers =
-        serde_json::from_value(v).map_err(|e| Error::input(e.to_string()).in_file(file))?;
-    let r = closing::close(id, &typed, answers, file)?;
-    Ok(Some(serde_json::to_value(r).expect("serialises")))
 }
 
 #[cfg(test)]

@@ -2,11 +2,12 @@
 //! [`crate::assessment::account::assess`], record `templates/assessment.*.hbs`, one row in
 //! `assessments.csv`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 
-use super::{Case, Kind, RecordSpec, Source, Written};
+use super::{Appended, Case, Kind, RecordSpec, Source, Written};
 use crate::assessment::account::{self, Answers, Assessment};
 use crate::error::{Error, Result};
 use crate::finding::Level;
@@ -27,6 +28,8 @@ pub struct AccountAssessment {
     /// Assess in the workspace's context (organisation, committees, DPO, retention, the
     /// register's admins); false: the legal baseline alone (what `rerun` does).
     pub in_context: bool,
+    /// What the account-life step has read, shared by the accounts of a batch.
+    pub life: Arc<Mutex<crate::lifecycle::hooks::Memo>>,
 }
 
 impl AccountAssessment {
@@ -36,6 +39,7 @@ impl AccountAssessment {
             registered: None,
             check_owner: false,
             in_context: true,
+            life: Arc::default(),
         }
     }
 
@@ -67,6 +71,7 @@ impl AccountAssessment {
             registered: Some(reg),
             check_owner: true,
             in_context: true,
+            life: Arc::default(),
         })
     }
 }
@@ -80,8 +85,8 @@ impl Kind for AccountAssessment {
     type Answers = Answers;
     type Outcome = Assessment;
 
-    fn questionnaire(&self) -> &'static str {
-        "account"
+    fn questionnaire(&self) -> Option<&'static str> {
+        Some("account")
     }
 
     fn typed(
@@ -163,9 +168,35 @@ impl Kind for AccountAssessment {
         })
     }
 
-    fn append(&self, ws: &Workspace, case: &Case<Answers, Assessment>, record: &str) -> Result<()> {
-        let entry = entry(case.outcome, record, &crate::clock::now().to_rfc3339());
-        assessments::append_all(&ws.path("assessments.csv"), std::slice::from_ref(&entry))
+    /// The `assessments.csv` row, then the account's life: the assessment's must and should
+    /// become the account's actions (those it no longer finds are resolved) and an approved
+    /// account becomes active ([`crate::lifecycle::hooks`]).
+    fn append(
+        &self,
+        ws: &Workspace,
+        case: &Case<Answers, Assessment>,
+        record: &Path,
+    ) -> Result<Appended> {
+        let record = ws.relative(record);
+        let entry = entry(case.outcome, &record, &crate::clock::now().to_rfc3339());
+        assessments::append_all(&ws.path("assessments.csv"), std::slice::from_ref(&entry))?;
+        let sync = crate::lifecycle::hooks::after_assessment(
+            ws,
+            &self.life,
+            &self.account,
+            &case.outcome.actions,
+            &record,
+        )?;
+        let ids = |v: &[crate::registers::actions::Row]| -> Vec<String> {
+            v.iter().map(|r| r.action.clone()).collect()
+        };
+        let mut json = serde_json::Map::new();
+        json.insert("actions_opened".into(), json!(ids(&sync.opened)));
+        json.insert("actions_resolved".into(), json!(ids(&sync.resolved)));
+        Ok(Appended {
+            json,
+            changes: crate::lifecycle::hooks::describe(&sync),
+        })
     }
 
     fn json(&self, outcome: &Assessment, _id: Option<&str>, written: &Written) -> Value {

@@ -45,8 +45,6 @@ pub struct Assessed {
     pub owner: String,
     pub exposure: String,
     pub must: usize,
-    /// The assessment's actions, for the account's follow-up (`lifecycle`).
-    pub actions: Vec<crate::finding::Action>,
     /// The record written, relative to the workspace (None with `dry_run`).
     pub record: Option<String>,
 }
@@ -174,6 +172,8 @@ impl Batch {
             out: Some(out_dir.clone()),
             keep_answers: false,
         };
+        // The account-life step reads the registers once, not once per account.
+        let life = std::sync::Arc::default();
         let started = std::time::Instant::now();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads())
@@ -183,7 +183,7 @@ impl Batch {
             self.files
                 .par_iter()
                 .map(|(id, path)| {
-                    let r = one(ws, id, path, &registered, &opts);
+                    let r = one(ws, id, path, &registered, &opts, &life);
                     progress();
                     r.map_err(|e| (id.clone(), e))
                 })
@@ -204,19 +204,6 @@ impl Batch {
                 Err(e) => report.failed.push(e),
             }
         }
-        // The assessments' must and should become the accounts' actions.
-        let life: Vec<crate::lifecycle::hooks::Assessed> = report
-            .assessed
-            .iter()
-            .filter_map(|d| {
-                Some(crate::lifecycle::hooks::Assessed {
-                    account: &d.id,
-                    actions: &d.actions,
-                    record: d.record.as_deref()?,
-                })
-            })
-            .collect();
-        crate::lifecycle::hooks::after_assessments(ws, &life)?;
         if !self.opts.dry_run && !report.assessed.is_empty() {
             report.summary = Some(write_summary(ws, &report.assessed, &out_dir)?);
         }
@@ -230,6 +217,7 @@ fn one(
     path: &Path,
     registered: &IndexMap<String, accounts::Account>,
     opts: &Options,
+    life: &std::sync::Arc<std::sync::Mutex<crate::lifecycle::hooks::Memo>>,
 ) -> Result<Assessed> {
     accounts::check_id(id).map_err(|e| e.in_file(path))?;
     let reg = registered.get(id).ok_or_else(|| {
@@ -239,17 +227,16 @@ fn one(
         ))
         .in_file(path)
     })?;
-    let done = super::run(
-        ws,
-        &AccountAssessment::of(reg),
-        Answers::from_file(path)?,
-        opts,
-    )?;
+    // The batch read the register once: each account gets its entry (no scan per record).
+    let kind = AccountAssessment {
+        life: life.clone(),
+        ..AccountAssessment::of(reg)
+    };
+    let done = super::run(ws, &kind, Answers::from_file(path)?, opts)?;
     let record = done.written.record.as_deref().map(|p| ws.relative(p));
     let r = done.outcome;
     Ok(Assessed {
         record,
-        actions: r.actions.clone(),
         id: id.to_string(),
         owner: r.controller.clone().unwrap_or_else(|| reg.owner.clone()),
         must: r.actions.iter().filter(|a| a.level == Level::Must).count(),

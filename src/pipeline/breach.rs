@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{Case, Kind, RecordSpec, Source, Written};
+use super::{Appended, Case, Kind, RecordSpec, Source, Written};
 use crate::assessment::breach::{self as rules, evaluate, Answers, Evaluation};
 use crate::error::{Error, Result};
 use crate::i18n::t;
@@ -27,8 +27,8 @@ impl Kind for BreachEvaluation {
     type Answers = Answers;
     type Outcome = Evaluation;
 
-    fn questionnaire(&self) -> &'static str {
-        "breach"
+    fn questionnaire(&self) -> Option<&'static str> {
+        Some("breach")
     }
 
     fn typed(
@@ -155,7 +155,12 @@ impl Kind for BreachEvaluation {
         })
     }
 
-    fn append(&self, ws: &Workspace, case: &Case<Answers, Evaluation>, record: &str) -> Result<()> {
+    fn append(
+        &self,
+        ws: &Workspace,
+        case: &Case<Answers, Evaluation>,
+        record: &Path,
+    ) -> Result<Appended> {
         let a = case.typed;
         let categories: Vec<&str> = a.categories.iter().map(|c| c.key()).collect();
         let what = serde_json::to_value(a.what)
@@ -169,8 +174,9 @@ impl Kind for BreachEvaluation {
             a.subjects,
             &categories,
             crate::clock::now(),
-            record,
-        )])
+            &ws.relative(record),
+        )])?;
+        Ok(Appended::default())
     }
 
     fn json(&self, e: &Evaluation, id: Option<&str>, written: &Written) -> Value {

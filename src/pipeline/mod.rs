@@ -2,29 +2,35 @@
 //! disk → register.
 //!
 //! A decision kind ([`account::AccountAssessment`], [`photo::PhotoDecision`],
-//! [`breach::BreachEvaluation`], and whatever comes next) is a value implementing [`Kind`]:
+//! [`breach::BreachEvaluation`], the account's life: [`application::AccountApplication`],
+//! [`decision::AccountDecision`], [`closing::AccountClosing`]) is a value implementing [`Kind`]:
 //! it names its questionnaire, types the answers, calls its pure rule function, says what its
 //! record shows and what it appends to which register. [`run`] is the one journey every face
-//! takes — the terminal (`assess`, `photo`, `breach`), the batch (`assess --all`), `rerun`,
-//! `demo` and the web server:
+//! takes — the terminal (`assess`, `photo`, `breach`, `account apply | decide | close`), the
+//! batch (`assess --all`), `rerun`, `demo` and the web server:
 //!
 //! 1. validate the answers against the questionnaire (errors name file, line, key);
 //! 2. type them and decide ([`Kind::typed`], [`Kind::decide`]);
 //! 3. with `dry_run`, stop here: nothing is written;
 //! 4. under the kind's lock ([`Kind::lock`]): choose the id, build the record's data,
-//!    render, sign and write the PDF (never over an existing file), keep the answers, append
-//!    the register row with the record's path relative to the workspace.
+//!    render, sign (by [`Kind::signers`], in turn) and write the PDF (never over an existing
+//!    file), keep the answers, append the register rows ([`Kind::append`]: the record's row,
+//!    and what the decision changes beyond it, e.g. an assessment's actions).
 //!
 //! Nothing here prints: notes for the user come back in [`Done::notes`], errors as values.
 //! Nothing else in the crate writes a decision record.
 
 pub mod account;
+pub mod application;
 pub mod batch;
 pub mod breach;
+pub mod closing;
+pub mod decision;
 pub mod photo;
 pub mod rerun;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -41,7 +47,9 @@ pub enum Answers {
     /// for a text posted from a web form).
     Toml { text: String, file: PathBuf },
     /// Answers collected by a prompt or a form, in the questionnaire's JSON shape. They are
-    /// written as TOML and validated like a file, so no face can skip a check.
+    /// written as TOML and validated like a file, so no face can skip a check. For a kind
+    /// without a questionnaire (an account decision), the command's options: its
+    /// [`Kind::typed`] is the only check.
     Value(Value),
 }
 
@@ -160,8 +168,10 @@ pub trait Kind {
     /// The rules' typed result (serialises to the contract's JSON).
     type Outcome: Serialize;
 
-    /// The questionnaire in `questionnaires/` (`account`, `photo`, `breach`).
-    fn questionnaire(&self) -> &'static str;
+    /// The questionnaire in `questionnaires/` (`account`, `photo`, `breach`); None for a
+    /// kind whose answers are a command's options (the account decision: verdict and
+    /// reasons), given as [`Answers::Value`], neither kept nor embedded in the record.
+    fn questionnaire(&self) -> Option<&'static str>;
 
     /// Validated answers → typed answers, with the workspace's checks (an unknown channel).
     /// Errors name the file, line and key through `source`; `notes` collects what the user
@@ -209,6 +219,12 @@ pub trait Kind {
     /// Where the answers are kept (None: not kept).
     fn answers_path(&self, ws: &Workspace, id: Option<&str>) -> Option<PathBuf>;
 
+    /// Who signs the record, in turn (default: the workspace's signer for this run, see
+    /// `signing::keystore`). A decision two people take carries both signatures.
+    fn signers(&self, ws: &Workspace) -> Result<Vec<Arc<dyn crate::signing::DigestSigner>>> {
+        Ok(vec![crate::signing::keystore::cached_signer(ws)?])
+    }
+
     /// The result embedded in the record as `result.json`.
     fn result(&self, outcome: &Self::Outcome, _id: Option<&str>) -> Value {
         serde_json::to_value(outcome).expect("results serialise")
@@ -222,14 +238,16 @@ pub trait Kind {
         case: &Case<Self::Answers, Self::Outcome>,
     ) -> Result<RecordSpec>;
 
-    /// Appends the register row for a written record (`record`: its path relative to the
-    /// workspace when it is inside it, see [`Workspace::relative`]).
+    /// Appends the register rows for the record written at `record` (registers keep it
+    /// relative to the workspace, see [`Workspace::relative`]), still under [`Kind::lock`],
+    /// and whatever else the decision changes in the registers (an assessment's actions,
+    /// an account's status).
     fn append(
         &self,
         ws: &Workspace,
         case: &Case<Self::Answers, Self::Outcome>,
-        record: &str,
-    ) -> Result<()>;
+        record: &Path,
+    ) -> Result<Appended>;
 
     /// The `--json` object (the contract's shape) once the run is done.
     fn json(&self, outcome: &Self::Outcome, id: Option<&str>, written: &Written) -> Value;
@@ -245,6 +263,15 @@ pub struct Case<'a, A, O> {
     pub outcome: &'a O,
     /// The id the kind gave out, if any.
     pub id: Option<&'a str>,
+}
+
+/// What the register step changed beyond its row, for the faces.
+#[derive(Debug, Clone, Default)]
+pub struct Appended {
+    /// Fields added to the `--json` object (e.g. `actions_opened`).
+    pub json: serde_json::Map<String, Value>,
+    /// Lines for the user about the changes (printed after the summary).
+    pub changes: Vec<String>,
 }
 
 /// What a run wrote (all None with `dry_run`).
@@ -268,6 +295,8 @@ pub struct Done<O> {
     pub written: Written,
     /// What the user should know (printed on stderr by the command line).
     pub notes: Vec<String>,
+    /// What the run changed in the registers beyond its row ([`Appended::changes`]).
+    pub changes: Vec<String>,
 }
 
 impl<O> Done<O> {
@@ -284,13 +313,28 @@ pub fn run<K: Kind>(
     answers: Answers,
     opts: &Options,
 ) -> Result<Done<K::Outcome>> {
-    let q = Questionnaire::load(kind.questionnaire())?;
-    let (text, file) = match answers {
-        Answers::Toml { text, file } => (text, Some(file)),
-        Answers::Value(v) => (q.to_toml(&v), None),
+    let q = match kind.questionnaire() {
+        Some(name) => Some(Questionnaire::load(name)?),
+        None => None,
     };
-    let cite = file.clone().unwrap_or_else(|| PathBuf::from("answers"));
-    let value = q.validate(&text, &cite)?;
+    let (text, file, value) = match (&q, answers) {
+        (Some(q), Answers::Toml { text, file }) => {
+            let value = q.validate(&text, &file)?;
+            (text, Some(file), value)
+        }
+        (Some(q), Answers::Value(v)) => {
+            let text = q.to_toml(&v);
+            let value = q.validate(&text, Path::new("answers"))?;
+            (text, None, value)
+        }
+        (None, Answers::Value(v)) => (String::new(), None, v),
+        (None, Answers::Toml { file, .. }) => {
+            return Err(Error::Usage(format!(
+                "internal: this kind of decision takes no answers file ({})",
+                file.display()
+            )))
+        }
+    };
     let source = Source {
         text: &text,
         file: file.as_deref(),
@@ -300,8 +344,8 @@ pub fn run<K: Kind>(
     let mut notes = Vec::new();
     let typed = kind.typed(Some(ws), &value, source, &mut notes)?;
     let outcome = kind.decide(Some(ws), &typed)?;
+    let id = kind.id(ws, &value, &typed)?;
     if opts.dry_run {
-        let id = kind.id(ws, &value, &typed)?;
         let written = Written::default();
         let json = kind.json(&outcome, id.as_deref(), &written);
         return Ok(Done {
@@ -310,10 +354,12 @@ pub fn run<K: Kind>(
             json,
             written,
             notes,
+            changes: Vec::new(),
         });
     }
-    let id = kind.id(ws, &value, &typed)?;
-    let kept = kind.kept_answers(&q, &text, &value, &typed);
+    let none = Questionnaire::none();
+    let qref = q.as_ref().unwrap_or(&none);
+    let kept = kind.kept_answers(qref, &text, &value, &typed);
     let mut written = Written::default();
     let case = Case {
         answers: &value,
@@ -322,23 +368,24 @@ pub fn run<K: Kind>(
         outcome: &outcome,
         id: id.as_deref(),
     };
-    let spec = kind.record(ws, &q, &case)?;
+    let spec = kind.record(ws, qref, &case)?;
     let rec = Record {
         template: spec.template,
         data: spec.data,
-        answers_toml: Some(kept.clone()),
+        answers_toml: q.is_some().then(|| kept.clone()),
         result: kind.result(&outcome, id.as_deref()),
         title: spec.title,
         reason: spec.reason,
         file_stem: spec.stem,
     };
     let out_dir = opts.out_dir(ws);
+    let signers = kind.signers(ws)?;
     let path = if spec.dated {
-        record::write_dated(ws, &rec, &out_dir)?
+        record::write_dated_signed(ws, &rec, &out_dir, &signers)?
     } else {
-        record::write(ws, &rec, &out_dir)?
+        record::write_signed(ws, &rec, &out_dir, &signers)?
     };
-    if opts.keep_answers {
+    if opts.keep_answers && q.is_some() {
         if let Some(path) = kind.answers_path(ws, id.as_deref()) {
             if let Some(dir) = path.parent() {
                 crate::workspace::ensure_private_dir(dir)?;
@@ -347,15 +394,19 @@ pub fn run<K: Kind>(
             written.answers = Some(path);
         }
     }
-    kind.append(ws, &case, &ws.relative(&path))?;
+    let appended = kind.append(ws, &case, &path)?;
     written.record = Some(path);
-    let json = kind.json(&outcome, id.as_deref(), &written);
+    let mut json = kind.json(&outcome, id.as_deref(), &written);
+    if let Some(obj) = json.as_object_mut() {
+        obj.extend(appended.json);
+    }
     Ok(Done {
         id,
         outcome,
         json,
         written,
         notes,
+        changes: appended.changes,
     })
 }
 
@@ -363,7 +414,10 @@ pub fn run<K: Kind>(
 /// decide, nothing written. `ws` is the workspace the command runs in, if any (a photo
 /// decision needs its consent register).
 pub fn reevaluate<K: Kind>(ws: Option<&Workspace>, kind: &K, answers_toml: &str) -> Result<Value> {
-    let q = Questionnaire::load(kind.questionnaire())?;
+    let name = kind.questionnaire().ok_or_else(|| {
+        Error::Usage("internal: a kind without a questionnaire has no answers to re-run".into())
+    })?;
+    let q = Questionnaire::load(name)?;
     let file = Path::new("answers.toml");
     let value = q.validate(answers_toml, file)?;
     let source = Source {
@@ -393,6 +447,7 @@ impl<K: Kind> AnyKind for K {
             json: d.json,
             written: d.written,
             notes: d.notes,
+            changes: d.changes,
         })
     }
 
@@ -417,6 +472,12 @@ pub fn kind_of_record(result: &Value, ws: Option<&Workspace>) -> Result<Option<B
             Some(Box::new(photo::PhotoDecision::with_preset(ws, &preset)?))
         }
         "breach_evaluation" => Some(Box::new(breach::BreachEvaluation::default())),
+        "account_application" => Some(Box::new(application::AccountApplication::rerun(
+            result["account"].as_str().unwrap_or_default(),
+        ))),
+        "account_closing" => Some(Box::new(closing::AccountClosing::rerun(
+            result["account"].as_str().unwrap_or_default(),
+        ))),
         _ => None,
     })
 }

@@ -2,11 +2,11 @@
 //! register and local policy read, rules [`crate::assessment::photo::decide`], record
 //! `templates/photo_decision.*.hbs`, one row in `publications.csv`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use super::{Case, Kind, RecordSpec, Source, Written};
+use super::{Appended, Case, Kind, RecordSpec, Source, Written};
 use crate::assessment::photo::{
     self, ConsentLookup, ConsentView, PhotoAnswers, PhotoDecision as Decision,
 };
@@ -82,8 +82,8 @@ impl Kind for PhotoDecision {
     type Answers = PhotoAnswers;
     type Outcome = Decision;
 
-    fn questionnaire(&self) -> &'static str {
-        "photo"
+    fn questionnaire(&self) -> Option<&'static str> {
+        Some("photo")
     }
 
     fn typed(
@@ -205,8 +205,8 @@ impl Kind for PhotoDecision {
         &self,
         ws: &Workspace,
         case: &Case<PhotoAnswers, Decision>,
-        record: &str,
-    ) -> Result<()> {
+        record: &Path,
+    ) -> Result<Appended> {
         let (typed, decision) = (case.typed, case.outcome);
         let mut relied: Vec<String> = Vec::new();
         for p in &decision.people {
@@ -229,9 +229,10 @@ impl Kind for PhotoDecision {
             preset: self.policy(ws)?.preset,
             subjects: typed.people.iter().map(|p| p.reference.clone()).collect(),
             consent_ids: relied,
-            file: record.to_string(),
+            file: ws.relative(record),
             line: 0,
-        })
+        })?;
+        Ok(Appended::default())
     }
 
     fn json(&self, decision: &Decision, id: Option<&str>, written: &Written) -> Value {

@@ -65,16 +65,13 @@ pub fn rerun(pdf: &[u8], file: &Path, ws: Option<&Workspace>) -> Result<Rerun> {
         .map_err(|_| not_ours())?;
     let kind = then["kind"].as_str().unwrap_or_default().to_string();
     let now = (|| {
-        if let Some(k) = super::kind_of_record(&then, ws)? {
-            return k.reevaluate(ws, &answers);
-        }
-        // The account's life (application, closing) re-runs its own records.
-        crate::lifecycle::reevaluate(&kind, &answers, &then)?.ok_or_else(|| {
+        let k = super::kind_of_record(&then, ws)?.ok_or_else(|| {
             Error::input(t(
                 &format!("handlingar av slaget '{kind}' kan inte köras om"),
                 &format!("records of the kind '{kind}' cannot be re-run"),
             ))
-        })
+        })?;
+        k.reevaluate(ws, &answers)
     })()
     .map_err(|e| e.in_file(file))?;
     let diff = compare(&then, &now);

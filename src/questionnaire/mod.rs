@@ -33,6 +33,7 @@
 
 mod ask;
 pub mod prompt;
+pub mod resume;
 mod validate;
 mod write;
 
@@ -207,6 +208,20 @@ const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 impl Questionnaire {
+    /// No questions: what a decision whose answers are a command's options is asked.
+    pub fn none() -> Questionnaire {
+        let empty = || Text {
+            sv: String::new(),
+            en: String::new(),
+        };
+        Questionnaire {
+            id: String::new(),
+            version: String::new(),
+            title: empty(),
+            questions: Vec::new(),
+        }
+    }
+
     /// Loads a built-in questionnaire by id.
     ///
     /// Each built-in questionnaire is parsed once per process and cloned after that: a batch

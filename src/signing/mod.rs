@@ -14,6 +14,7 @@
 //! Fingerprints are the SHA-256 of the certificate's DER, upper-case hex separated by colons
 //! (as `openssl x509 -noout -fingerprint -sha256` prints them), everywhere.
 
+pub mod adding;
 mod cert;
 mod cms;
 mod der_walk;

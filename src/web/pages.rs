@@ -942,7 +942,7 @@ async fn assess_page(State(app): State<Arc<App>>, Extension(me): Extension<Me>) 
         if !me.may(Right::Assess) {
             return app.forbidden(&me);
         }
-        let listed = crate::cli::account::listing(&app.ws).unwrap_or_default();
+        let listed = crate::lifecycle::listing::listing(&app.ws).unwrap_or_default();
         let rows: Vec<Value> = listed
             .iter()
             .filter(|l| me.user().is_some_and(|u| u.sees_account(&l.account.id)))
@@ -959,7 +959,7 @@ async fn lists_page(State(app): State<Arc<App>>, Extension(me): Extension<Me>) -
         if !me.may(Right::Lists) {
             return app.forbidden(&me);
         }
-        let listed = crate::cli::account::listing(&app.ws).unwrap_or_default();
+        let listed = crate::lifecycle::listing::listing(&app.ws).unwrap_or_default();
         let mine: Vec<_> = listed.iter().filter(|l| me.user().is_some_and(|u| u.sees_account(&l.account.id))).collect();
         let due: Vec<Value> = mine
             .iter()
