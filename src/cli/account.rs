@@ -223,7 +223,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                     println!(
                         "{:<28} {:<14} {:<32} {:<12} {}{}",
                         r.account.id,
-                        super::words::word(&r.account.platform),
+                        crate::records::words::word(&r.account.platform),
                         r.account.owner,
                         r.last_assessed
                             .as_deref()
@@ -231,7 +231,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                             .unwrap_or("-"),
                         r.exposure
                             .as_deref()
-                            .map(super::words::word)
+                            .map(crate::records::words::word)
                             .unwrap_or_else(|| "-".into()),
                         if r.overdue {
                             t("  (ska bedömas)", "  (overdue)")
@@ -267,7 +267,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                 print_json(&v);
             } else {
                 let a = &r.account;
-                println!("{}  ({})", a.id, super::words::word(&a.platform));
+                println!("{}  ({})", a.id, crate::records::words::word(&a.platform));
                 println!("  {}: {}", t("ägare", "owner"), a.owner);
                 for (k, v) in [
                     (t("namn", "name"), &a.name),
@@ -290,7 +290,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                         t("exponering", "exposure"),
                         r.exposure
                             .as_deref()
-                            .map(super::words::word)
+                            .map(crate::records::words::word)
                             .unwrap_or_else(|| "-".into()),
                         crate::records::labels::count(
                             r.must_actions.unwrap_or(0),

@@ -196,7 +196,7 @@ pub(super) fn apply(
         )
     );
     for f in &result.findings {
-        println!("{}", super::words::finding(f));
+        println!("{}", crate::records::words::finding(f));
     }
     Ok(0)
 }
@@ -451,8 +451,8 @@ pub fn print_life(v: &Value) {
             println!(
                 "    {} {} {} ({}, {} {}): {}",
                 a["id"].as_str().unwrap_or_default(),
-                super::words::word(a["level"].as_str().unwrap_or_default()),
-                super::words::word(a["status"].as_str().unwrap_or_default()),
+                crate::records::words::word(a["level"].as_str().unwrap_or_default()),
+                crate::records::words::word(a["status"].as_str().unwrap_or_default()),
                 a["owner"].as_str().unwrap_or_default(),
                 t("senast", "due"),
                 a["due"].as_str().unwrap_or_default(),

@@ -120,7 +120,7 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<i32> {
                         "{:<7} {:<24} {:<6} {:<22} {:<20} {} {}{}",
                         a.id,
                         a.account,
-                        super::words::word(&a.level),
+                        crate::records::words::word(&a.level),
                         a.status.label(),
                         a.owner,
                         t("senast", "due"),

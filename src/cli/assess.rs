@@ -99,7 +99,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
 }
 
 fn print_summary(r: &Assessment) {
-    use super::words::{finding, word_of, yes_no};
+    use crate::records::words::{finding, word_of, yes_no};
     println!(
         "{}: {}",
         t("Personuppgiftsansvarig", "Controller"),

@@ -195,10 +195,10 @@ fn print_result(o: &Done<Evaluation>, json: bool) {
     println!(
         "{}: {}",
         t("De registrerade underrättas", "Tell the data subjects"),
-        super::words::yes_no(e.notify_subjects)
+        crate::records::words::yes_no(e.notify_subjects)
     );
     for f in &e.findings {
-        println!("\n{}", super::words::finding(f));
+        println!("\n{}", crate::records::words::finding(f));
     }
     println!(
         "\n{}",

@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
         println!(
             "{:<28} {:<9} {}",
             line.id,
-            super::words::word(&line.outcome),
+            crate::records::words::word(&line.outcome),
             line.record
                 .as_ref()
                 .map(|p| p.display().to_string())

@@ -34,7 +34,6 @@ mod usage_error;
 mod user;
 mod verify;
 mod verify_registers;
-pub mod words;
 
 #[derive(Parser, Debug)]
 #[command(

@@ -113,7 +113,7 @@ fn questionnaire_no_terminal() -> Error {
 fn print_text(done: &Done<Decision>) {
     let d = &done.outcome;
     println!("{}", crate::records::photo::decision_text(d.decision));
-    use super::words::{finding, word, word_of};
+    use crate::records::words::{finding, word, word_of};
     println!(
         "  {}: {} ({}: {})   {} ({}): {}",
         t("Lagen", "The law"),

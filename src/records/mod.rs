@@ -8,3 +8,4 @@ pub mod breach;
 pub mod labels;
 pub mod photo;
 pub mod summary;
+pub mod words;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod actions;
 pub mod assessments;
 pub mod breaches;
+pub mod consent_import;
 pub mod consents;
 pub mod index;
 pub mod publications;

@@ -183,7 +183,7 @@ fn print_table(rows: &[Summary], now: DateTime<FixedOffset>) {
                 },
                 s.level
                     .as_deref()
-                    .map(super::super::words::word)
+                    .map(crate::records::words::word)
                     .unwrap_or_else(|| "–".into()),
                 s.imy_deadline
                     .as_deref()
