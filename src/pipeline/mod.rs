@@ -25,6 +25,7 @@ pub mod application;
 pub mod batch;
 pub mod breach;
 pub mod closing;
+pub mod consent;
 pub mod decision;
 pub mod photo;
 pub mod rerun;

@@ -242,7 +242,7 @@ pub fn add_consent(
             .collect::<Vec<_>>()
     })?;
     let reg = Register::at(ws.consents_csv());
-    let (id, receipt, _) = crate::cli::consent::register(ws, &reg, &valid, &ws.output_dir())
+    let (id, receipt, _) = crate::pipeline::consent::register(ws, &reg, &valid, &ws.output_dir())
         .map_err(|e| vec![(String::new(), e.to_string())])?;
     Ok((id, receipt))
 }
