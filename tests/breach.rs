@@ -157,7 +157,7 @@ fn the_record_holds_what_imy_asks_for() {
     for s in [
         "Bedömning av personuppgiftsincident",
         "BREACH-NOTIFY-IMY-AND-SUBJECTS",
-        "2026-11-23 kl. 09:30 (+01:00)",
+        "23 november 2026 kl. 09.30",
         "beslutsstöd, inte ett rättsligt test",
         "Incidentens art",
         "Dataskyddsombud",
@@ -569,7 +569,7 @@ fn bad_updates_are_refused_and_change_nothing() {
         "2026-11-21 14:00",
     ])
     .ok()
-    .stdout_has("2026-11-21 kl. 14:00 (+01:00)");
+    .stdout_has("21 november 2026 kl. 14.00");
 }
 
 #[test]
@@ -644,7 +644,7 @@ fn asks_on_a_terminal_with_the_running_deadline() {
     });
     let screen = screens.last().unwrap().clone();
     let seen_deadline = screens.iter().any(|s| {
-        s.contains("IMY ska underrättas senast 2026-11-23 kl. 20:30 (+01:00) — 72 timmar kvar")
+        s.contains("IMY ska underrättas senast 23 november 2026 kl. 20.30 — 72 timmar kvar")
     });
     assert!(screen.contains("EXIT=0"), "screen:\n{screen}");
     assert!(seen_deadline, "the running deadline was not shown");

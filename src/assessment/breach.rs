@@ -530,19 +530,10 @@ pub fn rfc3339(t: DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
-/// "2026-11-23 kl. 09:30 (+01:00)", in Stockholm time.
+/// "23 november 2026 kl. 09.30" (Swedish time), as a Swede reads it; English "23 November
+/// 2026, 09:30 (Swedish time)". For records and screens; files keep RFC 3339.
 pub fn local_text(t: DateTime<FixedOffset>) -> String {
-    let l = stockholm(t.with_timezone(&Utc));
-    format!(
-        "{} {} {}",
-        l.format("%Y-%m-%d"),
-        t_at(),
-        l.format("%H:%M (%:z)")
-    )
-}
-
-fn t_at() -> String {
-    t("kl.", "at")
+    crate::i18n::human_time(&rfc3339(t))
 }
 
 /// "61 timmar kvar" / "försenad med 5 timmar", from `now` to `deadline`.
