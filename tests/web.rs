@@ -564,9 +564,10 @@ fn principal_and_dpo_in_a_real_browser() {
         assert!(body.contains("Att ta ner") && body.contains("skola-ig") && body.contains("p-"), "{body}");
         b.check("takedown").await;
 
-        // The class overview from an imported class list.
+        // The class overview from a class list as Swedish Excel saves it (semicolons,
+        // Windows-1252, Swedish column names).
         let list = shots.join("3a.csv");
-        std::fs::write(&list, "subject,class\nelev-0042,3A\nelev-0043,3A\n").unwrap();
+        std::fs::write(&list, b"Elev;Klass\r\nelev-0042;3A\r\nelev-0043;3A\r\n;\r\n").unwrap();
         b.go("/class").await;
         b.c.find(Locator::Css("#f-file")).await.unwrap().send_keys(list.to_str().unwrap()).await.unwrap();
         b.click("form[enctype] button").await;

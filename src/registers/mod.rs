@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod actions;
 pub mod assessments;
 pub mod breaches;
+pub mod class_list;
 pub mod consent_import;
 pub mod consents;
 pub mod index;

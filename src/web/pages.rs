@@ -761,56 +761,10 @@ async fn photo_people_post(
 
 // ---------------------------------------------------------------- class overview
 
-const CLASS_LIST: &str = "class-list.csv";
+use crate::registers::class_list::{self, FILE as CLASS_LIST};
 
 fn read_class_list(app: &App) -> Vec<(String, String)> {
-    let Ok(text) = std::fs::read_to_string(app.ws.path(CLASS_LIST)) else {
-        return Vec::new();
-    };
-    let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    rdr.records()
-        .filter_map(|r| r.ok())
-        .filter(|r| r.len() >= 2)
-        .map(|r| (r[0].trim().to_string(), r[1].trim().to_string()))
-        .collect()
-}
-
-/// Checks a class list (header `subject,class`); every problem names its line.
-fn parse_class_list(bytes: &[u8]) -> Result<String, String> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| t("filen är inte UTF-8", "the file is not UTF-8"))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
-    let h: Vec<&str> = headers.iter().map(|s| s.trim()).collect();
-    if h.first() != Some(&"subject") || h.get(1) != Some(&"class") {
-        return Err(t(
-            "rad 1: rubrikraden ska vara subject,class",
-            "line 1: the header must be subject,class",
-        ));
-    }
-    let mut out = String::from("subject,class\n");
-    for (i, r) in rdr.records().enumerate() {
-        let line = i + 2;
-        let r = r.map_err(|e| format!("{} {line}: {e}", t("rad", "line")))?;
-        let (s, c) = (r.get(0).unwrap_or("").trim(), r.get(1).unwrap_or("").trim());
-        if s.is_empty() || c.is_empty() || r.len() != 2 {
-            return Err(t(
-                &format!("rad {line}: två fält behövs, subject och class"),
-                &format!("line {line}: two fields are needed, subject and class"),
-            ));
-        }
-        for v in [s, c] {
-            crate::ledger::check_field(v)
-                .map_err(|e| format!("{} {line}: {e}", t("rad", "line")))?;
-        }
-        out.push_str(&String::from_utf8_lossy(&crate::ledger::encode_row(&[
-            s, c,
-        ])));
-    }
-    Ok(out)
+    class_list::read(&app.ws.path(CLASS_LIST))
 }
 
 fn class_view(app: &App, me: &Me, q: &BTreeMap<String, String>, errors: Vec<Value>) -> Response {
@@ -909,8 +863,8 @@ async fn class_upload(
             .find(|(k, _)| k == "file")
             .map(|(_, v)| v.as_slice())
             .unwrap_or_default();
-        match parse_class_list(file) {
-            Ok(text) => {
+        match class_list::parse(file) {
+            Ok((_, text)) => {
                 if let Err(e) =
                     crate::workspace::write_atomic(&app.ws.path(CLASS_LIST), text.as_bytes())
                 {
