@@ -202,13 +202,27 @@ pub fn build(root: &Path, lang: Lang) -> Result<(Workspace, Report)> {
             dpo_phone: o.dpo_phone.clone(),
             signer_name: o.signer_name.clone(),
             signer_role: o.signer_role.clone(),
-            committees: Vec::new(),
+            committees: demo_committees(&m),
             companies: Vec::new(),
         },
     )?;
     let ws = Workspace::open(root)?;
     let report = fill(&ws, &m)?;
     Ok((ws, report))
+}
+
+/// The preset's committees and every committee that owns a demo account: the demo is one
+/// workspace for three municipalities' accounts, and the answers it keeps under `answers/`
+/// must assess again as they are (`assess ID --answers answers/assess/ID.toml`), which checks
+/// the owner against the organisation's list.
+fn demo_committees(m: &Manifest) -> Vec<String> {
+    let mut out = crate::setup::committees(&m.organisation.preset);
+    for a in &m.accounts {
+        if !out.contains(&a.owner) {
+            out.push(a.owner.clone());
+        }
+    }
+    out
 }
 
 fn fill(ws: &Workspace, m: &Manifest) -> Result<Report> {
