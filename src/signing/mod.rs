@@ -20,6 +20,7 @@ mod cms;
 mod der_walk;
 pub mod keystore;
 mod pdf;
+pub mod revocation;
 mod revisions;
 mod signer;
 mod tsa;
@@ -43,7 +44,8 @@ pub use revisions::{Change, DssCounts};
 pub use signer::{ecdsa_raw_to_der, DigestSigner, KeyKind, Pkcs11Location, Pkcs11Signer};
 pub use tsa::{Stamp, Tsa, DEFAULT_TIMEOUT as TSA_TIMEOUT};
 pub use verify::{
-    check_trust, first_signed_revision, verify_all, verify_pdf, PadesLevel, Report, SignatureKind,
+    check_trust, first_signed_revision, verify_all, verify_pdf, PadesLevel, Report, Revocation,
+    SignatureKind,
     SignatureReport, StampReport,
 };
 
