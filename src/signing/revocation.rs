@@ -451,6 +451,7 @@ pub struct Fetch {
 pub fn fetch(certs: &[Vec<u8>]) -> Result<Fetch, String> {
     let pool = parse_all(certs);
     let mut out = Fetch::default();
+    let mut asked: Vec<String> = Vec::new();
     for c in &pool {
         if self_signed(&c.cert) {
             continue;
@@ -474,6 +475,10 @@ pub fn fetch(certs: &[Vec<u8>]) -> Result<Fetch, String> {
             }
         }
         for url in crl_urls_of(&c.cert) {
+            if asked.contains(&url) {
+                continue;
+            }
+            asked.push(url.clone());
             let der = http(&url, None)?;
             let crl = CertificateList::from_der(&der).map_err(|e| {
                 fetch_error(
