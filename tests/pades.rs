@@ -813,7 +813,10 @@ fn a_test_pki_record_embeds_ocsp_and_crls_and_validates_offline() {
     // Asked: OCSP for the signer and the TSA certificate, the CRLs of both CAs.
     let log = pki.requests();
     assert!(log.matches("POST /ocsp").count() >= 2, "{log}");
-    assert!(log.contains("GET /issuing.crl") && log.contains("GET /root.crl"), "{log}");
+    assert!(
+        log.contains("GET /issuing.crl") && log.contains("GET /root.crl"),
+        "{log}"
+    );
     let (code, v) = verify_json(&ws, &pdf);
     assert_eq!(code, 0, "{v}");
     let sig = &v["signatures"][0];
@@ -845,7 +848,10 @@ fn a_test_pki_record_embeds_ocsp_and_crls_and_validates_offline() {
     // the record passes on what it embeds …
     let (ok, ades) = pyhanko_ades(&pdf, &pki.root());
     assert!(ok, "{ades}");
-    assert!(ades.contains("INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>"), "{ades}");
+    assert!(
+        ades.contains("INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>"),
+        "{ades}"
+    );
     assert!(ades.contains("EXTENDED_WITH_LTA_UPDATES"), "{ades}");
     assert!(!ades.contains("ILLEGAL"), "{ades}");
     // … and the same record before `timestamp` (B-T, nothing embedded) does not.
@@ -916,4 +922,95 @@ fn an_ocsp_responder_that_is_down_gives_a_clear_error_and_writes_nothing() {
     let (code, v) = verify_json(&ws, &pdf);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["signatures"][0]["level"], "B-T", "{v}");
+}
+
+fn pdfs_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            pdfs_under(&p, out);
+        } else if p.extension().is_some_and(|x| x == "pdf") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn the_demo_signs_with_a_configured_test_pki_chain_and_tsa() {
+    let pki = TestPki::start(&[
+        "Åsa Öberg=Dataskyddsombud",
+        "Eva Lind (fiktiv)=Rektor",
+        "Omar Haddad (fiktiv)=Utbildningskontoret",
+    ]);
+    let ws = Workspace::empty();
+    let demo = ws.file("demo");
+    std::fs::create_dir_all(demo.join("keys")).unwrap();
+    for (n, stem) in [(1, "dso"), (2, "eva"), (3, "omar")] {
+        let key = demo.join(format!("keys/{stem}.key"));
+        std::fs::copy(pki.key(n), &key).unwrap();
+        std::fs::copy(pki.chain(n), demo.join(format!("keys/{stem}.crt"))).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    std::fs::write(
+        demo.join("dataskydd.toml"),
+        format!(
+            "[signing]\nkey = \"keys/dso.key\"\ncert = \"keys/dso.crt\"\ntsa_url = \"{}\"\n",
+            pki.tsa_url()
+        ),
+    )
+    .unwrap();
+    ws.run(&["--workspace", demo.to_str().unwrap(), "demo"])
+        .ok();
+    let cfg = std::fs::read_to_string(demo.join("dataskydd.toml")).unwrap();
+    assert!(
+        cfg.contains(&pki.tsa_url()) && cfg.contains("[organisation]"),
+        "{cfg}"
+    );
+    let mut pdfs = Vec::new();
+    pdfs_under(&demo, &mut pdfs);
+    assert!(pdfs.len() >= 10, "{pdfs:?}");
+    let mut signers = std::collections::BTreeSet::new();
+    for p in &pdfs {
+        let (code, v) = verify_json(&ws, p);
+        assert_eq!(code, 0, "{}: {v}", p.display());
+        for s in v["signatures"].as_array().unwrap() {
+            assert_eq!(s["level"], "B-T", "{}: {v}", p.display());
+            assert_eq!(s["timestamp"]["tsa"], "Testkommunens TSA", "{v}");
+            signers.insert(s["signer"].as_str().unwrap().to_string());
+        }
+        // pyHanko, online against the running PKI (revocation checked, hard-fail), trusting
+        // only the test root.
+        let out = tool(
+            "pyhanko",
+            &[
+                "sign",
+                "validate",
+                "--trust",
+                pki.root().to_str().unwrap(),
+                "--trust-replace",
+                p.to_str().unwrap(),
+            ],
+        );
+        let ph = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{}: {ph}{}",
+            p.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            ph.lines().count(),
+            ph.matches("INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>")
+                .count(),
+            "{}: {ph}",
+            p.display()
+        );
+    }
+    let want: std::collections::BTreeSet<String> =
+        ["Åsa Öberg", "Eva Lind (fiktiv)", "Omar Haddad (fiktiv)"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    assert_eq!(signers, want);
 }

@@ -413,15 +413,21 @@ pub fn run_timestamp(ctx: &Ctx, a: TimestampArgs) -> Result<i32> {
         }
         let data = fetch_validation_data(file, &certs)?;
         certs.extend(data.certs.iter().cloned());
-        let with_dss = signing::add_dss(&pdf, &certs, &data.ocsps, &data.crls)
-            .map_err(|e| e.in_file(file))?;
+        let with_dss =
+            signing::add_dss(&pdf, &certs, &data.ocsps, &data.crls).map_err(|e| e.in_file(file))?;
         // A certificate revoked before the signature was made: no long-term evidence of it.
         let checked = signing::verify_all(&with_dss)
             .map_err(|e| Error::input(e.message().to_string()).in_file(file))?;
         if let Some(p) = checked.problem() {
             return Err(Error::CheckFailed(t(
-                &format!("{}: tidsstämplas inte: {p}; ingenting har skrivits", file.display()),
-                &format!("{}: not timestamped: {p}; nothing was written", file.display()),
+                &format!(
+                    "{}: tidsstämplas inte: {p}; ingenting har skrivits",
+                    file.display()
+                ),
+                &format!(
+                    "{}: not timestamped: {p}; nothing was written",
+                    file.display()
+                ),
             )));
         }
         for f in &data.statuses {

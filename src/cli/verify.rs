@@ -199,7 +199,10 @@ fn revocation_line(r: &signing::Revocation) -> String {
             &format!("{}: not revoked per {}", r.certificate, r.source),
         ),
         Status::Revoked { at, reason } => {
-            let why = reason.as_deref().map(|w| format!(" ({w})")).unwrap_or_default();
+            let why = reason
+                .as_deref()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default();
             t(
                 &format!(
                     "{}: SPÄRRAT {} (Europe/Stockholm){why} enligt {}",

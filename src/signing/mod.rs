@@ -20,8 +20,8 @@ mod cms;
 mod der_walk;
 pub mod keystore;
 mod pdf;
-pub mod revocation;
 mod revisions;
+pub mod revocation;
 mod signer;
 mod tsa;
 mod verify;
@@ -45,8 +45,7 @@ pub use signer::{ecdsa_raw_to_der, DigestSigner, KeyKind, Pkcs11Location, Pkcs11
 pub use tsa::{Stamp, Tsa, DEFAULT_TIMEOUT as TSA_TIMEOUT};
 pub use verify::{
     check_trust, first_signed_revision, verify_all, verify_pdf, PadesLevel, Report, Revocation,
-    SignatureKind,
-    SignatureReport, StampReport,
+    SignatureKind, SignatureReport, StampReport,
 };
 
 /// Checks a CMS signature (DER) over the signed byte range of a prepared file before it is

@@ -277,7 +277,6 @@ pub struct DssCounts {
     pub crls: usize,
 }
 
-
 /// What the catalog's `/DSS` holds (DER of each stream).
 #[derive(Debug, Clone, Default)]
 pub struct DssData {

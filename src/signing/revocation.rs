@@ -276,9 +276,7 @@ fn check_response(
         (name_of(issuer), Vec::new())
     } else {
         let delegated = basic.certs.iter().flatten().find(|r| {
-            issued_by(r, issuer)
-                && has_eku(r, rfc5912::ID_KP_OCSP_SIGNING)
-                && verifies(r)
+            issued_by(r, issuer) && has_eku(r, rfc5912::ID_KP_OCSP_SIGNING) && verifies(r)
         });
         match delegated {
             Some(r) => (name_of(r), vec![r.to_der().map_err(|e| e.to_string())?]),
@@ -491,10 +489,7 @@ pub fn fetch(certs: &[Vec<u8>]) -> Result<Fetch, String> {
                 if !crl_signed_by(&crl, &issuer.cert) {
                     return Err(fetch_error(
                         &url,
-                        &format!(
-                            "spärrlistan är inte signerad av {}",
-                            name_of(&issuer.cert)
-                        ),
+                        &format!("spärrlistan är inte signerad av {}", name_of(&issuer.cert)),
                         &format!("the CRL is not signed by {}", name_of(&issuer.cert)),
                     ));
                 }
