@@ -16,7 +16,7 @@ use crate::pipeline::{self, Answers, Options};
 use crate::registers::accounts::{self, Account};
 use crate::registers::{consents, publications};
 use crate::setup::Setup;
-use crate::workspace::Workspace;
+use crate::workspace::{Signing, Workspace};
 
 /// The demo's files, compiled into the binary (the manifest first).
 #[rustfmt::skip]
@@ -187,8 +187,10 @@ fn manifest() -> Result<Manifest> {
     toml::from_str(text).map_err(|e| crate::workspace::toml_error(&cite("demo.toml"), text, &e))
 }
 
-/// Builds the demo workspace at `root` (which must not hold one) and fills it.
-pub fn build(root: &Path, lang: Lang) -> Result<(Workspace, Report)> {
+/// Builds the demo workspace at `root` (which must not hold one) and fills it. `signing`:
+/// the `[signing]` of a `dataskydd.toml` at `root` that holds only that (a configured key,
+/// PKI chain and TSA the demo signs with); None: a new self-signed key, no TSA (B-B).
+pub fn build(root: &Path, lang: Lang, signing: Option<Signing>) -> Result<(Workspace, Report)> {
     let m = manifest()?;
     let o = &m.organisation;
     crate::setup::create(
@@ -204,6 +206,7 @@ pub fn build(root: &Path, lang: Lang) -> Result<(Workspace, Report)> {
             signer_role: o.signer_role.clone(),
             committees: demo_committees(&m),
             companies: Vec::new(),
+            signing,
         },
     )?;
     let ws = Workspace::open(root)?;
@@ -377,7 +380,7 @@ mod tests {
     #[test]
     fn demo_writes_three_fictional_breach_records_and_the_log() {
         let d = tempfile::tempdir().unwrap();
-        let (ws, report) = build(&d.path().join("demo"), Lang::Sv).unwrap();
+        let (ws, report) = build(&d.path().join("demo"), Lang::Sv, None).unwrap();
         assert_eq!(report.accounts.len(), 5);
         assert_eq!(report.photos.len(), 9);
         assert_eq!(report.withdrawn.len(), 1);

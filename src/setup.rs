@@ -23,6 +23,9 @@ pub struct Setup {
     /// The committees (empty: the preset's list) and companies.
     pub committees: Vec<String>,
     pub companies: Vec<String>,
+    /// `[signing]` taken over from a `dataskydd.toml` at `root` that holds nothing else (the
+    /// demo with a configured key and TSA); None: the defaults (a new self-signed key).
+    pub signing: Option<Signing>,
 }
 
 /// The committees a preset starts with (each nämnd is its own controller).
@@ -50,7 +53,10 @@ pub fn committees(preset: &str) -> Vec<String> {
 /// Creates the workspace at `root`; refuses (changing nothing) if one is there.
 pub fn create(root: &Path, lang: Lang, a: &Setup) -> Result<()> {
     let config_path = root.join(CONFIG_FILE);
-    if config_path.exists() {
+    let signing_only = a.signing.is_some()
+        && config_path.exists()
+        && workspace::signing_only_config(&config_path)?.is_some();
+    if config_path.exists() && !signing_only {
         return Err(Error::Usage(t(
             &format!(
                 "{} finns redan: arbetsytan skapas inte om och inget har ändrats",
@@ -87,7 +93,7 @@ pub fn create(root: &Path, lang: Lang, a: &Setup) -> Result<()> {
             preset: a.preset.clone(),
             child_consents_alone_from: None,
         },
-        signing: Signing::default(),
+        signing: a.signing.clone().unwrap_or_default(),
         retention: Default::default(),
         // Sollentuna's schools start an account on the decision of the principal together
         // with the education office (seed 003): two signatures on an account decision.
@@ -112,6 +118,10 @@ pub fn create(root: &Path, lang: Lang, a: &Setup) -> Result<()> {
     crate::registers::create_all(&ws_paths)?;
     crate::signing::keystore::ensure_default_signer(&ws_paths, &a.signer_name, &a.signer_role)?;
     // The config is written last: a workspace exists only once everything in it does.
-    workspace::write_private_new(&config_path, text.as_bytes())?;
+    if signing_only {
+        workspace::write_atomic(&config_path, text.as_bytes())?;
+    } else {
+        workspace::write_private_new(&config_path, text.as_bytes())?;
+    }
     Ok(())
 }

@@ -144,6 +144,26 @@ pub struct Signing {
     pub own_key_only: bool,
 }
 
+/// A `dataskydd.toml` that holds nothing but a `[signing]` table (how the demo is told to
+/// sign with a configured key, PKI chain and TSA): its signing settings. `Ok(None)`: the
+/// file holds more (it is a workspace). An error: it cannot be read as TOML or its
+/// `[signing]` is wrong (naming the file and field).
+pub fn signing_only_config(path: &Path) -> Result<Option<Signing>> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Only {
+        #[serde(default)]
+        signing: Signing,
+    }
+    let text = std::fs::read_to_string(path).at(path)?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+    if table.keys().any(|k| k != "signing") {
+        return Ok(None);
+    }
+    let only: Only = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+    Ok(Some(only.signing))
+}
+
 /// `[signing.pkcs11]`: where the organisation's key lives.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -673,3 +673,344 @@ fn document_timestamps_make_b_lta_and_can_be_renewed() {
         .code(2)
         .stderr_has("tsa_url");
 }
+
+/// A running test PKI (`tests/fixtures/pki.py`): root and issuing CA, a delegated OCSP
+/// responder, CRLs and a TSA on 127.0.0.1; killed when dropped (or by [`TestPki::stop`]).
+struct TestPki {
+    child: Option<Child>,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl TestPki {
+    /// Signers as `NAME=ROLE`.
+    fn start(signers: &[&str]) -> TestPki {
+        let dir = tempfile::tempdir().unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pki.py");
+        let mut child = Command::new("python3")
+            .arg(&script)
+            .arg(dir.path())
+            .args(signers)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 and openssl must be installed (.ci/run installs them)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .strip_prefix("PORT ")
+            .unwrap_or_else(|| panic!("test PKI did not start: {line:?}"))
+            .parse()
+            .unwrap();
+        TestPki {
+            child: Some(child),
+            port,
+            dir,
+        }
+    }
+    fn tsa_url(&self) -> String {
+        format!("http://127.0.0.1:{}/tsa", self.port)
+    }
+    fn ocsp_url(&self) -> String {
+        format!("http://127.0.0.1:{}/ocsp", self.port)
+    }
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("root.crt")
+    }
+    fn key(&self, n: usize) -> PathBuf {
+        self.dir.path().join(format!("signer{n}.key"))
+    }
+    fn chain(&self, n: usize) -> PathBuf {
+        self.dir.path().join(format!("signer{n}-chain.pem"))
+    }
+    fn requests(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("requests.log")).unwrap_or_default()
+    }
+    fn revoke(&self, n: usize) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pki.py");
+        let out = Command::new("python3")
+            .arg(&script)
+            .arg(self.dir.path())
+            .arg("revoke")
+            .arg(n.to_string())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+    /// Stops the servers (OCSP, CRLs, TSA): from now on only what the file embeds counts.
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for TestPki {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A workspace that signs with the test PKI's signer `n` (`keys import`).
+fn pki_workspace(pki: &TestPki, n: usize) -> Workspace {
+    let ws = Workspace::new();
+    ws.run(&[
+        "keys",
+        "import",
+        "--key",
+        pki.key(n).to_str().unwrap(),
+        "--cert",
+        pki.chain(n).to_str().unwrap(),
+    ])
+    .ok();
+    ws
+}
+
+/// pyHanko's AdES validation (ETSI EN 319 102-1, LTA), which requires revocation data for
+/// every certificate (REQUIRE_REVINFO).
+fn pyhanko_ades(pdf: &Path, root: &Path) -> (bool, String) {
+    let out = tool(
+        "pyhanko",
+        &[
+            "sign",
+            "adesverify",
+            "--trust",
+            root.to_str().unwrap(),
+            "--trust-replace",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn a_test_pki_record_embeds_ocsp_and_crls_and_validates_offline() {
+    let mut pki = TestPki::start(&["Åsa Öberg=Dataskyddsombud"]);
+    let ws = pki_workspace(&pki, 1);
+    set_signing(&ws, &format!("tsa_url = \"{}\"", pki.tsa_url()));
+    let pdf = record(&ws);
+    let f = pdf.to_str().unwrap();
+    let (code, v) = verify_json(&ws, &pdf);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["signatures"][0]["level"], "B-T", "{v}");
+    assert_eq!(v["signatures"][0]["signer"], "Åsa Öberg");
+    let bt = ws.file("b-t.pdf");
+    std::fs::copy(&pdf, &bt).unwrap();
+    ws.run(&["timestamp", f])
+        .ok()
+        .stdout_has("Testkommunens TSA");
+    // Asked: OCSP for the signer and the TSA certificate, the CRLs of both CAs.
+    let log = pki.requests();
+    assert!(log.matches("POST /ocsp").count() >= 2, "{log}");
+    assert!(
+        log.contains("GET /issuing.crl") && log.contains("GET /root.crl"),
+        "{log}"
+    );
+    let (code, v) = verify_json(&ws, &pdf);
+    assert_eq!(code, 0, "{v}");
+    let sig = &v["signatures"][0];
+    assert_eq!(sig["level"], "B-LTA", "{v}");
+    assert_eq!(sig["revocation"][0]["certificate"], "Åsa Öberg", "{v}");
+    assert_eq!(sig["revocation"][0]["status"], "good", "{v}");
+    assert!(
+        sig["revocation"][0]["source"]
+            .as_str()
+            .unwrap()
+            .contains("OCSP (Testkommunens OCSP-tjänst)"),
+        "{v}"
+    );
+    let dss = &v["validation_data"];
+    assert_eq!(dss["ocsp_responses"], 2, "{v}");
+    assert_eq!(dss["crls"], 2, "{v}");
+    // signer, issuing CA, root, TSA, OCSP responder
+    assert_eq!(dss["certificates"], 5, "{v}");
+    ws.run(&["verify", f])
+        .ok()
+        .stdout_has("inte spärrat enligt OCSP")
+        .stdout_has("2 OCSP-svar, 2 spärrlistor");
+    ws.run(&["verify", f, "--trust", pki.root().to_str().unwrap()])
+        .ok();
+
+    // From here on the PKI is gone: only the embedded data can answer.
+    pki.stop();
+    // pyHanko's long-term (AdES, LTA) validation, revocation data required, no network:
+    // the record passes on what it embeds …
+    let (ok, ades) = pyhanko_ades(&pdf, &pki.root());
+    assert!(ok, "{ades}");
+    assert!(
+        ades.contains("INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>"),
+        "{ades}"
+    );
+    assert!(ades.contains("EXTENDED_WITH_LTA_UPDATES"), "{ades}");
+    assert!(!ades.contains("ILLEGAL"), "{ades}");
+    // … and the same record before `timestamp` (B-T, nothing embedded) does not.
+    let (ok, ades) = pyhanko_ades(&bt, &pki.root());
+    assert!(!ok, "{ades}");
+    assert!(ades.contains("revocation"), "{ades}");
+    let sig = pdfsig(&pdf);
+    assert!(sig.contains("Signature is Valid"), "{sig}");
+}
+
+#[test]
+fn a_revoked_signer_certificate_is_reported_not_silently_b_lt() {
+    let pki = TestPki::start(&["Åsa Öberg=Dataskyddsombud", "Per Ek=Kommunjurist"]);
+    // Revoked after signing: the record is timestamped (the signature timestamp proves it
+    // was made before), and verify shows the revocation from the embedded OCSP response.
+    let ws = pki_workspace(&pki, 1);
+    set_signing(&ws, &format!("tsa_url = \"{}\"", pki.tsa_url()));
+    let pdf = record(&ws);
+    let f = pdf.to_str().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    pki.revoke(1);
+    ws.run(&["timestamp", f])
+        .ok()
+        .stderr_has("spärrat sedan")
+        .stderr_has(&pki.ocsp_url());
+    let (code, v) = verify_json(&ws, &pdf);
+    assert_eq!(code, 0, "{v}");
+    let r = &v["signatures"][0]["revocation"][0];
+    assert_eq!(r["status"], "revoked", "{v}");
+    assert_eq!(r["reason"], "KeyCompromise", "{v}");
+    let at = chrono::DateTime::parse_from_rfc3339(r["revoked_at"].as_str().unwrap()).unwrap();
+    let ts = chrono::DateTime::parse_from_rfc3339(
+        v["signatures"][0]["timestamp"]["time"].as_str().unwrap(),
+    )
+    .unwrap();
+    assert!(at > ts, "{v}");
+    ws.run(&["verify", f]).ok().stdout_has("SPÄRRAT");
+
+    // Revoked before signing: timestamp refuses, names the revocation, writes nothing.
+    pki.revoke(2);
+    let ws2 = pki_workspace(&pki, 2);
+    set_signing(&ws2, &format!("tsa_url = \"{}\"", pki.tsa_url()));
+    let pdf2 = record(&ws2);
+    let before = std::fs::read(&pdf2).unwrap();
+    ws2.run(&["timestamp", pdf2.to_str().unwrap()])
+        .code(1)
+        .stderr_has("Per Ek")
+        .stderr_has("spärrades")
+        .stderr_has("ingenting har skrivits");
+    assert_eq!(std::fs::read(&pdf2).unwrap(), before);
+}
+
+#[test]
+fn an_ocsp_responder_that_is_down_gives_a_clear_error_and_writes_nothing() {
+    let tsa = TestTsa::start();
+    let mut pki = TestPki::start(&[]);
+    let ws = pki_workspace(&pki, 1);
+    set_signing(&ws, &format!("tsa_url = \"{}\"", tsa.url()));
+    let pdf = record(&ws);
+    let before = std::fs::read(&pdf).unwrap();
+    pki.stop();
+    ws.run(&["timestamp", pdf.to_str().unwrap()])
+        .code(2)
+        .stderr_has(&pki.ocsp_url())
+        .stderr_has("kunde inte hämtas")
+        .stderr_has("ingenting har skrivits");
+    assert_eq!(std::fs::read(&pdf).unwrap(), before);
+    let (code, v) = verify_json(&ws, &pdf);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["signatures"][0]["level"], "B-T", "{v}");
+}
+
+fn pdfs_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            pdfs_under(&p, out);
+        } else if p.extension().is_some_and(|x| x == "pdf") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn the_demo_signs_with_a_configured_test_pki_chain_and_tsa() {
+    let pki = TestPki::start(&[
+        "Åsa Öberg=Dataskyddsombud",
+        "Eva Lind (fiktiv)=Rektor",
+        "Omar Haddad (fiktiv)=Utbildningskontoret",
+    ]);
+    let ws = Workspace::empty();
+    let demo = ws.file("demo");
+    std::fs::create_dir_all(demo.join("keys")).unwrap();
+    for (n, stem) in [(1, "dso"), (2, "eva"), (3, "omar")] {
+        let key = demo.join(format!("keys/{stem}.key"));
+        std::fs::copy(pki.key(n), &key).unwrap();
+        std::fs::copy(pki.chain(n), demo.join(format!("keys/{stem}.crt"))).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    std::fs::write(
+        demo.join("dataskydd.toml"),
+        format!(
+            "[signing]\nkey = \"keys/dso.key\"\ncert = \"keys/dso.crt\"\ntsa_url = \"{}\"\n",
+            pki.tsa_url()
+        ),
+    )
+    .unwrap();
+    ws.run(&["--workspace", demo.to_str().unwrap(), "demo"])
+        .ok();
+    let cfg = std::fs::read_to_string(demo.join("dataskydd.toml")).unwrap();
+    assert!(
+        cfg.contains(&pki.tsa_url()) && cfg.contains("[organisation]"),
+        "{cfg}"
+    );
+    let mut pdfs = Vec::new();
+    pdfs_under(&demo, &mut pdfs);
+    assert!(pdfs.len() >= 10, "{pdfs:?}");
+    let mut signers = std::collections::BTreeSet::new();
+    for p in &pdfs {
+        let (code, v) = verify_json(&ws, p);
+        assert_eq!(code, 0, "{}: {v}", p.display());
+        for s in v["signatures"].as_array().unwrap() {
+            assert_eq!(s["level"], "B-T", "{}: {v}", p.display());
+            assert_eq!(s["timestamp"]["tsa"], "Testkommunens TSA", "{v}");
+            signers.insert(s["signer"].as_str().unwrap().to_string());
+        }
+        // pyHanko, online against the running PKI (revocation checked, hard-fail), trusting
+        // only the test root.
+        let out = tool(
+            "pyhanko",
+            &[
+                "sign",
+                "validate",
+                "--trust",
+                pki.root().to_str().unwrap(),
+                "--trust-replace",
+                p.to_str().unwrap(),
+            ],
+        );
+        let ph = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{}: {ph}{}",
+            p.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            ph.lines().count(),
+            ph.matches("INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>")
+                .count(),
+            "{}: {ph}",
+            p.display()
+        );
+    }
+    let want: std::collections::BTreeSet<String> =
+        ["Åsa Öberg", "Eva Lind (fiktiv)", "Omar Haddad (fiktiv)"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    assert_eq!(signers, want);
+}

@@ -208,6 +208,12 @@ fn demo_records_all_validate() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "pdf") {
             check_record(&p);
+            // No [signing] configured: the signer's own clock, no TSA (B-B).
+            let v = ws
+                .run(&["verify", p.to_str().unwrap(), "--json"])
+                .ok()
+                .json();
+            assert_eq!(v["signatures"][0]["level"], "B-B", "{v}");
             n += 1;
         }
     }

@@ -9,7 +9,13 @@ use crate::i18n::t;
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Exempel / example:\n  dataskydd demo                       (skapar ./dataskydd-demo)\n  \
-                        dataskydd --workspace /tmp/demo demo"
+                        dataskydd --workspace /tmp/demo demo\n\n\
+    Med en dataskydd.toml i mappen som bara har [signing] (key, cert, tsa_url) signerar demon \
+    med den nyckeln och tidsstämpeltjänsten; nycklar i keys/ med de fiktiva beslutsfattarnas \
+    namn används för deras signaturer.\n\
+    With a dataskydd.toml in the folder holding only [signing] (key, cert, tsa_url) the demo \
+    signs with that key and TSA; keys in keys/ named after the fictional decision makers sign \
+    their decisions."
 )]
 pub struct Args {}
 
@@ -19,19 +25,29 @@ pub fn run(ctx: &Ctx, _a: Args) -> Result<i32> {
     } else {
         ctx.root.clone()
     };
-    if root.join(crate::workspace::CONFIG_FILE).exists() {
+    let config = root.join(crate::workspace::CONFIG_FILE);
+    // A dataskydd.toml with nothing but [signing]: the demo signs as it says (a key with its
+    // PKI chain, a TSA); anything more is a workspace, not overwritten.
+    let signing = if config.exists() {
+        crate::workspace::signing_only_config(&config)?
+    } else {
+        None
+    };
+    if config.exists() && signing.is_none() {
         return Err(Error::Usage(t(
             &format!(
-                "{} finns redan: ta bort mappen eller ange en annan med --workspace",
+                "{} finns redan: ta bort mappen eller ange en annan med --workspace (en \
+                 dataskydd.toml med bara [signing] används av demon)",
                 root.display()
             ),
             &format!(
-                "{} already exists: remove the folder or name another with --workspace",
+                "{} already exists: remove the folder or name another with --workspace (a \
+                 dataskydd.toml with only [signing] is used by the demo)",
                 root.display()
             ),
         )));
     }
-    let (ws, report) = crate::demo::build(&root, ctx.lang)?;
+    let (ws, report) = crate::demo::build(&root, ctx.lang, signing)?;
     for line in &report.accounts {
         println!(
             "{:<28} {:<9} {}",

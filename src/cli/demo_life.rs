@@ -30,6 +30,11 @@ fn answers_file(ws: &Workspace, kind: &str, id: &str, text: &str) -> Result<std:
 
 pub fn run(ctx: &Ctx, ws: &Workspace) -> Result<()> {
     for (name, role) in [PRINCIPAL, EDUCATION_OFFICE] {
+        // A key of the organisation's PKI for this person (keys/, by the certificate's name)
+        // is used as it is; otherwise the demo makes a self-signed one.
+        if crate::signing::keystore::signer_named(ws, name).is_ok() {
+            continue;
+        }
         crate::signing::new_key(
             &ws.keys_dir(),
             name,

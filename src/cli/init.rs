@@ -57,6 +57,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<i32> {
             signer_role: a.signer_role,
             committees: a.committees,
             companies: a.companies,
+            signing: None,
         },
     )?;
     eprintln!(

@@ -14,7 +14,7 @@ use super::{print_json, Ctx};
 use crate::error::{Error, IoContext, Result};
 use crate::i18n::t;
 use crate::signing::adding::{
-    check_after, check_before, fetch_crls, hex, looks_like_cms, signing_der_len, unhex,
+    check_after, check_before, fetch_validation_data, hex, looks_like_cms, signing_der_len, unhex,
 };
 use crate::signing::{self, DigestSigner, KeyKind, Prepared, SigKind, SignInfo};
 use crate::workspace::{write_atomic, Workspace};
@@ -411,8 +411,51 @@ pub fn run_timestamp(ctx: &Ctx, a: TimestampArgs) -> Result<i32> {
                 }
             }
         }
-        let crls = fetch_crls(&certs);
-        let with_dss = signing::add_dss(&pdf, &certs, &[], &crls).map_err(|e| e.in_file(file))?;
+        let data = fetch_validation_data(file, &certs)?;
+        certs.extend(data.certs.iter().cloned());
+        let with_dss =
+            signing::add_dss(&pdf, &certs, &data.ocsps, &data.crls).map_err(|e| e.in_file(file))?;
+        // A certificate revoked before the signature was made: no long-term evidence of it.
+        let checked = signing::verify_all(&with_dss)
+            .map_err(|e| Error::input(e.message().to_string()).in_file(file))?;
+        if let Some(p) = checked.problem() {
+            return Err(Error::CheckFailed(t(
+                &format!(
+                    "{}: tidsstämplas inte: {p}; ingenting har skrivits",
+                    file.display()
+                ),
+                &format!(
+                    "{}: not timestamped: {p}; nothing was written",
+                    file.display()
+                ),
+            )));
+        }
+        for f in &data.statuses {
+            if let signing::revocation::Status::Revoked { at, .. } = f.status {
+                eprintln!(
+                    "{}",
+                    t(
+                        &format!(
+                            "{}: obs: certifikatet för {} är spärrat sedan {} (OCSP-svar från {}); \
+                             signaturen gjordes före spärren, och `verify` visar spärren",
+                            file.display(),
+                            f.name,
+                            at.to_rfc3339(),
+                            f.url
+                        ),
+                        &format!(
+                            "{}: note: the certificate of {} is revoked since {} (OCSP response \
+                             from {}); the signature was made before, and `verify` shows the \
+                             revocation",
+                            file.display(),
+                            f.name,
+                            at.to_rfc3339(),
+                            f.url
+                        ),
+                    )
+                );
+            }
+        }
         let out = signing::timestamp_pdf(&with_dss, &tsa).map_err(|e| e.in_file(file))?;
         let report = check_after(file, &pdf, &out)?;
         write_atomic(file, &out)?;

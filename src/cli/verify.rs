@@ -165,6 +165,7 @@ fn signatures_json(r: &signing::Report) -> serde_json::Value {
                 },
                 "timestamp": s.timestamp.as_ref().map(|ts| json!({"time": ts.time.to_rfc3339(), "tsa": ts.tsa})),
                 "level": s.level.map(|l| l.code()),
+                "revocation": s.revocation.iter().map(revocation_json).collect::<Vec<_>>(),
                 "fingerprint": v.map(|v| v.fingerprint.clone()),
                 "subfilter": v.map(|v| v.subfilter.clone()),
                 "covers_bytes": s.covers,
@@ -177,6 +178,51 @@ fn signatures_json(r: &signing::Report) -> serde_json::Value {
         })
         .collect();
     json!(list)
+}
+
+fn revocation_json(r: &signing::Revocation) -> serde_json::Value {
+    use signing::revocation::Status;
+    let (status, at, reason) = match &r.status {
+        Status::Good => ("good", None, None),
+        Status::Revoked { at, reason } => ("revoked", Some(at.to_rfc3339()), reason.clone()),
+        Status::Unknown => ("unknown", None, None),
+    };
+    json!({"certificate": r.certificate, "status": status, "revoked_at": at, "reason": reason, "source": r.source})
+}
+
+/// One line on what the embedded revocation data say of a certificate.
+fn revocation_line(r: &signing::Revocation) -> String {
+    use signing::revocation::Status;
+    match &r.status {
+        Status::Good => t(
+            &format!("{}: inte spärrat enligt {}", r.certificate, r.source),
+            &format!("{}: not revoked per {}", r.certificate, r.source),
+        ),
+        Status::Revoked { at, reason } => {
+            let why = reason
+                .as_deref()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default();
+            t(
+                &format!(
+                    "{}: SPÄRRAT {} (Europe/Stockholm){why} enligt {}",
+                    r.certificate,
+                    local(*at),
+                    r.source
+                ),
+                &format!(
+                    "{}: REVOKED {} (Europe/Stockholm){why} per {}",
+                    r.certificate,
+                    local(*at),
+                    r.source
+                ),
+            )
+        }
+        Status::Unknown => t(
+            &format!("{}: okänt för {}", r.certificate, r.source),
+            &format!("{}: unknown to {}", r.certificate, r.source),
+        ),
+    }
 }
 
 fn dss_json(r: &signing::Report) -> serde_json::Value {
@@ -285,13 +331,14 @@ pub fn run_verify(_ctx: &Ctx, a: VerifyArgs) -> Result<i32> {
     Ok(0)
 }
 
+fn local(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Stockholm)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
 fn print_signatures(_a: &VerifyArgs, r: &signing::Report) {
     let w = |label: &str, value: &str| println!("    {:<17}{value}", format!("{label}:"));
-    let local = |t: chrono::DateTime<chrono::Utc>| {
-        t.with_timezone(&chrono_tz::Europe::Stockholm)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string()
-    };
     for (i, s) in r.signatures.iter().enumerate() {
         let head = match s.kind {
             signing::SignatureKind::Signature => t("Signatur", "Signature"),
@@ -341,6 +388,9 @@ fn print_signatures(_a: &VerifyArgs, r: &signing::Report) {
         }
         if let Some(l) = s.level {
             w(&t("PAdES-nivå", "PAdES level"), l.code());
+        }
+        for rv in &s.revocation {
+            w(&t("Spärrstatus", "Revocation"), &revocation_line(rv));
         }
         w(
             &t("Omfattar", "Covers"),

@@ -1,6 +1,6 @@
 //! Adding a signature to a record that exists (`sign`, `sign --complete`, `timestamp`): the
 //! record must hold before and the new file after, the external signer's answer read, the
-//! CRLs fetched for long-term validation.
+//! OCSP responses and CRLs fetched for long-term validation.
 
 use std::path::Path;
 
@@ -97,23 +97,10 @@ pub fn signing_der_len(b: &[u8]) -> Option<usize> {
     Some(2 + n + len).filter(|&t| t <= b.len())
 }
 
-/// The CRLs the certificates name (HTTP distribution points, loopback or the
-/// organisation's PKI); a CRL that cannot be fetched is left out (the validator then needs
-/// the network for that certificate), never fatal.
-pub fn fetch_crls(certs: &[Vec<u8>]) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    for url in signing::crl_urls(certs) {
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(std::time::Duration::from_secs(10)))
-            .build()
-            .new_agent();
-        if let Ok(mut r) = agent.get(&url).call() {
-            if let Ok(b) = r.body_mut().with_config().limit(8 << 20).read_to_vec() {
-                if !out.contains(&b) {
-                    out.push(b);
-                }
-            }
-        }
-    }
-    out
+/// The validation data of long-term validation for `certs` (every certificate of every
+/// signature and timestamp of `file`): an OCSP response for each certificate that names an
+/// OCSP location, the CRLs they name, each checked. A responder or CRL server that does not
+/// answer is an error naming its URL (nothing is written).
+pub fn fetch_validation_data(file: &Path, certs: &[Vec<u8>]) -> Result<signing::revocation::Fetch> {
+    signing::revocation::fetch(certs).map_err(|m| Error::input(m).in_file(file))
 }

@@ -21,6 +21,7 @@ mod der_walk;
 pub mod keystore;
 mod pdf;
 mod revisions;
+pub mod revocation;
 mod signer;
 mod tsa;
 mod verify;
@@ -43,8 +44,8 @@ pub use revisions::{Change, DssCounts};
 pub use signer::{ecdsa_raw_to_der, DigestSigner, KeyKind, Pkcs11Location, Pkcs11Signer};
 pub use tsa::{Stamp, Tsa, DEFAULT_TIMEOUT as TSA_TIMEOUT};
 pub use verify::{
-    check_trust, first_signed_revision, verify_all, verify_pdf, PadesLevel, Report, SignatureKind,
-    SignatureReport, StampReport,
+    check_trust, first_signed_revision, verify_all, verify_pdf, PadesLevel, Report, Revocation,
+    SignatureKind, SignatureReport, StampReport,
 };
 
 /// Checks a CMS signature (DER) over the signed byte range of a prepared file before it is

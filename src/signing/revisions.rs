@@ -277,7 +277,15 @@ pub struct DssCounts {
     pub crls: usize,
 }
 
-pub fn dss_counts(pdf: &[u8]) -> Option<DssCounts> {
+/// What the catalog's `/DSS` holds (DER of each stream).
+#[derive(Debug, Clone, Default)]
+pub struct DssData {
+    pub certs: Vec<Vec<u8>>,
+    pub ocsps: Vec<Vec<u8>>,
+    pub crls: Vec<Vec<u8>>,
+}
+
+pub fn dss_data(pdf: &[u8]) -> Option<DssData> {
     let doc = Document::load_mem(pdf).ok()?;
     let cat = doc.get_dictionary(root_id(&doc)?).ok()?;
     let dss = match cat.get(b"DSS").ok()? {
@@ -285,21 +293,29 @@ pub fn dss_counts(pdf: &[u8]) -> Option<DssCounts> {
         Object::Dictionary(d) => d,
         _ => return None,
     };
-    let count = |key: &[u8]| -> usize {
-        match dss.get(key) {
-            Ok(Object::Array(a)) => a.len(),
+    let read = |key: &[u8]| -> Vec<Vec<u8>> {
+        let arr = match dss.get(key) {
+            Ok(Object::Array(a)) => a.clone(),
             Ok(Object::Reference(id)) => doc
                 .get_object(*id)
                 .ok()
-                .and_then(|o| o.as_array().ok())
-                .map(|a| a.len())
-                .unwrap_or(0),
-            _ => 0,
-        }
+                .and_then(|o| o.as_array().ok().cloned())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        arr.iter()
+            .filter_map(|o| o.as_reference().ok())
+            .filter_map(|id| doc.get_object(id).ok())
+            .filter_map(|o| o.as_stream().ok())
+            .map(|s| {
+                s.decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone())
+            })
+            .collect()
     };
-    Some(DssCounts {
-        certs: count(b"Certs"),
-        ocsps: count(b"OCSPs"),
-        crls: count(b"CRLs"),
+    Some(DssData {
+        certs: read(b"Certs"),
+        ocsps: read(b"OCSPs"),
+        crls: read(b"CRLs"),
     })
 }

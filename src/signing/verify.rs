@@ -3,7 +3,7 @@
 //! `/Contents` hex string, re-hash, and check the CMS signature and the certificate.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
-use der::Encode;
+use der::{Decode, Encode};
 use x509_cert::Certificate;
 
 use super::cert::info_of;
@@ -304,16 +304,75 @@ pub fn verify_all(pdf: &[u8]) -> Result<Report, VerifyError> {
     }
     // Levels: B-LT when validation data were embedded after (or with) the signature, B-LTA
     // when a document timestamp came after those.
-    let dss = super::revisions::dss_counts(pdf);
+    let dss_data = super::revisions::dss_data(pdf);
+    let dss = dss_data.as_ref().map(|d| super::revisions::DssCounts {
+        certs: d.certs.len(),
+        ocsps: d.ocsps.len(),
+        crls: d.crls.len(),
+    });
     let n = signatures.len();
     for i in 0..n {
         if signatures[i].kind != SignatureKind::Signature || signatures[i].problem.is_some() {
             continue;
         }
-        let dss_later = signatures[i]
-            .changes_after
-            .iter()
-            .any(|c| c.allowed && c.what.contains("DSS"));
+        // What the embedded revocation data say of the chain: a certificate revoked before
+        // the time the signature is proven to exist makes it worthless.
+        let mut complete = true;
+        if let (Some(d), Some(v)) = (&dss_data, signatures[i].verification.clone()) {
+            let proven = signatures[i]
+                .timestamp
+                .as_ref()
+                .map(|t| t.time)
+                .unwrap_or_else(|| v.signed_at.with_timezone(&Utc));
+            let pool: Vec<Vec<u8>> = v.certificates.iter().chain(&d.certs).cloned().collect();
+            for (k, c) in v.certificates.iter().enumerate() {
+                let found = super::revocation::embedded_status(c, &pool, &d.ocsps, &d.crls);
+                if found.is_none() && super::revocation::names_revocation_locations(c) {
+                    complete = false;
+                }
+                let Some(e) = found else { continue };
+                let name = Certificate::from_der(c)
+                    .map(|x| info_of(&x, c).name)
+                    .unwrap_or_default();
+                let revocation = Revocation {
+                    certificate: name.clone(),
+                    status: e.status.clone(),
+                    source: e.source.clone(),
+                };
+                if let super::revocation::Status::Revoked { at, .. } = e.status {
+                    if at <= proven {
+                        signatures[i].problem = Some(t(
+                            &format!(
+                                "certifikatet för {name} spärrades {} enligt {} i filen, före \
+                                 signaturens tid {}: signaturen håller inte",
+                                at.to_rfc3339(),
+                                e.source,
+                                proven.to_rfc3339()
+                            ),
+                            &format!(
+                                "the certificate of {name} was revoked at {} per the {} in the \
+                                 file, before the signature's time {}: the signature does not hold",
+                                at.to_rfc3339(),
+                                e.source,
+                                proven.to_rfc3339()
+                            ),
+                        ));
+                    }
+                }
+                if k == 0 || matches!(revocation.status, super::revocation::Status::Revoked { .. })
+                {
+                    signatures[i].revocation.push(revocation);
+                }
+            }
+        }
+        if signatures[i].problem.is_some() {
+            continue;
+        }
+        let dss_later = complete
+            && signatures[i]
+                .changes_after
+                .iter()
+                .any(|c| c.allowed && c.what.contains("DSS"));
         let doc_ts_later = signatures[i + 1..]
             .iter()
             .any(|s| s.kind == SignatureKind::DocumentTimestamp && s.problem.is_none());
@@ -390,6 +449,19 @@ pub struct SignatureReport {
     /// Everything later revisions changed.
     pub changes_after: Vec<Change>,
     pub level: Option<PadesLevel>,
+    /// What the embedded revocation data say: the signer's certificate first, then any
+    /// certificate of its chain they say is revoked.
+    pub revocation: Vec<Revocation>,
+}
+
+/// What embedded OCSP responses or CRLs say of one certificate of a signature's chain.
+#[derive(Debug, Clone)]
+pub struct Revocation {
+    /// The certificate's common name.
+    pub certificate: String,
+    pub status: super::revocation::Status,
+    /// `OCSP (responder)` or `CRL (issuer)`.
+    pub source: String,
 }
 
 /// Every signature of a PDF.
@@ -472,6 +544,7 @@ fn check_one(pdf: &[u8], r: &Range) -> SignatureReport {
         whole_file: false,
         changes_after: Vec::new(),
         level: None,
+        revocation: Vec::new(),
     };
     if end > pdf.len() as u64 {
         rep.problem = Some(t(
