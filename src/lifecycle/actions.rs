@@ -77,11 +77,36 @@ impl ActionState {
 
 /// Folds the register's rows into each action's current state, in id order.
 pub fn fold(rows: &[Row], today: NaiveDate) -> Vec<ActionState> {
-    let mut map: BTreeMap<String, ActionState> = BTreeMap::new();
-    for r in rows {
+    Board::of(rows).states(today)
+}
+
+/// The actions' current states, kept up to date row by row. A batch keeps one board and
+/// applies each new row to it, instead of folding the whole register again for every
+/// account: `perf` of a 300-account `assess --all` put 13 % of its CPU in that re-fold.
+#[derive(Debug, Default, Clone)]
+pub struct Board {
+    states: BTreeMap<String, ActionState>,
+    /// The highest sequence number among the opened actions' ids (`a-0042` → 42).
+    max_id: usize,
+}
+
+impl Board {
+    pub fn of(rows: &[Row]) -> Board {
+        let mut b = Board::default();
+        for r in rows {
+            b.apply(r);
+        }
+        b
+    }
+
+    /// One more row of the register, in register order.
+    pub fn apply(&mut self, r: &Row) {
         match r.event {
             Event::Opened => {
-                map.insert(
+                if let Some(n) = r.action.strip_prefix("a-").and_then(|n| n.parse().ok()) {
+                    self.max_id = self.max_id.max(n);
+                }
+                self.states.insert(
                     r.action.clone(),
                     ActionState {
                         id: r.action.clone(),
@@ -101,7 +126,7 @@ pub fn fold(rows: &[Row], today: NaiveDate) -> Vec<ActionState> {
                 );
             }
             ev => {
-                if let Some(a) = map.get_mut(&r.action) {
+                if let Some(a) = self.states.get_mut(&r.action) {
                     match ev {
                         Event::Assigned => a.owner = r.owner.clone(),
                         Event::Done | Event::Resolved | Event::Closed => {
@@ -119,23 +144,49 @@ pub fn fold(rows: &[Row], today: NaiveDate) -> Vec<ActionState> {
             }
         }
     }
-    let mut v: Vec<ActionState> = map.into_values().collect();
-    for a in &mut v {
-        a.overdue = a.overdue_on(today);
+
+    /// Every action as it stands on `today`, in id order.
+    pub fn states(&self, today: NaiveDate) -> Vec<ActionState> {
+        let mut v: Vec<ActionState> = self.states.values().cloned().collect();
+        for a in &mut v {
+            a.overdue = a.overdue_on(today);
+        }
+        v
     }
-    v
+
+    /// [`plan_sync`] on this board, without copying its states.
+    #[allow(clippy::too_many_arguments)]
+    pub fn plan_sync(
+        &self,
+        account: &str,
+        found: &[Action],
+        owner: &str,
+        at: &str,
+        assessed_on: NaiveDate,
+        record: &str,
+        settings: &Settings,
+    ) -> Sync {
+        let open = self
+            .states
+            .values()
+            .filter(|s| s.account == account && s.is_open())
+            .collect();
+        plan(
+            open,
+            self.max_id,
+            account,
+            found,
+            owner,
+            at,
+            assessed_on,
+            record,
+            settings,
+        )
+    }
 }
 
 /// The next free action id (`a-0001`, `a-0002`, …): sequence numbers, never personal data.
-fn next_id(states: &[ActionState], taken: usize) -> String {
-    let max = states
-        .iter()
-        .filter_map(|s| {
-            s.id.strip_prefix("a-")
-                .and_then(|n| n.parse::<usize>().ok())
-        })
-        .max()
-        .unwrap_or(0);
+fn next_id(max: usize, taken: usize) -> String {
     format!("a-{:04}", max + 1 + taken)
 }
 
@@ -166,11 +217,41 @@ pub fn plan_sync(
     record: &str,
     settings: &Settings,
 ) -> Sync {
-    let mut out = Sync::default();
-    let open: Vec<&ActionState> = states
+    let open = states
         .iter()
         .filter(|s| s.account == account && s.is_open())
         .collect();
+    let max = states
+        .iter()
+        .filter_map(|s| s.id.strip_prefix("a-").and_then(|n| n.parse().ok()))
+        .max()
+        .unwrap_or(0);
+    plan(
+        open,
+        max,
+        account,
+        found,
+        owner,
+        at,
+        assessed_on,
+        record,
+        settings,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan(
+    open: Vec<&ActionState>,
+    max_id: usize,
+    account: &str,
+    found: &[Action],
+    owner: &str,
+    at: &str,
+    assessed_on: NaiveDate,
+    record: &str,
+    settings: &Settings,
+) -> Sync {
+    let mut out = Sync::default();
     for a in found {
         if open.iter().any(|s| s.code == a.code)
             || out.opened.iter().any(|r: &Row| r.code == a.code)
@@ -184,7 +265,7 @@ pub fn plan_sync(
         out.opened.push(Row {
             line: 0,
             at: at.to_string(),
-            action: next_id(states, out.opened.len()),
+            action: next_id(max_id, out.opened.len()),
             event: Event::Opened,
             account: account.to_string(),
             code: a.code.clone(),
@@ -275,6 +356,53 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// The batch's board, fed row by row, plans exactly what a fold of the whole register
+    /// plans: same ids, same resolutions.
+    #[test]
+    fn a_board_fed_row_by_row_plans_as_a_full_fold() {
+        let s = Settings::default();
+        let mut rows: Vec<Row> = Vec::new();
+        let mut board = Board::default();
+        for (i, codes) in [
+            vec!["DPA-MISSING", "TRANSFER-DPF"],
+            vec!["DPA-MISSING"],
+            vec!["DPA-MISSING", "ROLE-MISCLASSIFIED"],
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            for account in ["k1", "k2"] {
+                let found: Vec<Action> = codes.iter().map(|c| Action::must(c, "x")).collect();
+                let at = format!("2026-11-2{i}T10:00:00+01:00");
+                let day = d(&format!("2026-11-2{i}"));
+                let folded = plan_sync(
+                    &fold(&rows, day),
+                    account,
+                    &found,
+                    "Anna",
+                    &at,
+                    day,
+                    "r.pdf",
+                    &s,
+                );
+                let fed = board.plan_sync(account, &found, "Anna", &at, day, "r.pdf", &s);
+                assert_eq!(
+                    serde_json::to_value(&folded).unwrap(),
+                    serde_json::to_value(&fed).unwrap()
+                );
+                for r in fed.rows() {
+                    board.apply(&r);
+                    rows.push(r);
+                }
+            }
+        }
+        assert_eq!(board.max_id, 6);
+        assert_eq!(
+            serde_json::to_value(board.states(d("2027-01-01"))).unwrap(),
+            serde_json::to_value(fold(&rows, d("2027-01-01"))).unwrap()
+        );
     }
 
     #[test]

@@ -22,13 +22,22 @@ use crate::workspace::Workspace;
 /// and every writer of actions and statuses holds the history lock, as this does.
 #[derive(Debug, Default)]
 pub struct Memo {
-    actions: Option<(u64, Vec<crate::registers::actions::Row>)>,
+    actions: Option<(u64, actions::Board)>,
     owners: Option<(u64, HashMap<String, String>)>,
     statuses: Option<(u64, Histories)>,
 }
 
 fn len(p: &Path) -> u64 {
     std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+/// One assessment's part in the account's life: what [`after_assessments`] takes.
+#[derive(Debug, Clone)]
+pub struct Assessed {
+    pub account: String,
+    pub found: Vec<Action>,
+    /// The record, relative to the workspace.
+    pub record: String,
 }
 
 /// Opens and resolves the actions of the assessment of `account` written to `record`
@@ -41,6 +50,22 @@ pub fn after_assessment(
     found: &[Action],
     record: &str,
 ) -> Result<Sync> {
+    let one = Assessed {
+        account: account.to_string(),
+        found: found.to_vec(),
+        record: record.to_string(),
+    };
+    Ok(after_assessments(ws, memo, &[one])?.remove(0))
+}
+
+/// [`after_assessment`] for several assessments at once (a batch's group commit): one
+/// lock, one append of all their action rows, in order, each planned on the actions as
+/// the ones before it left them.
+pub fn after_assessments(
+    ws: &Workspace,
+    memo: &Mutex<Memo>,
+    items: &[Assessed],
+) -> Result<Vec<Sync>> {
     // The file lock first, then the memo: threads of a batch queue on the lock.
     let _lock = account_history::lock(&ws.root)?;
     let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
@@ -49,7 +74,10 @@ pub fn after_assessment(
     let actions_path = ws.path(crate::registers::actions::FILE);
     let n = len(&actions_path);
     if memo.actions.as_ref().map(|m| m.0) != Some(n) {
-        memo.actions = Some((n, crate::registers::actions::read_all(&actions_path)?));
+        memo.actions = Some((
+            n,
+            actions::Board::of(&crate::registers::actions::read_all(&actions_path)?),
+        ));
     }
     let accounts_path = ws.accounts_csv();
     let n = len(&accounts_path);
@@ -72,30 +100,43 @@ pub fn after_assessment(
     if memo.statuses.as_ref().map(|m| m.0) != Some(n) {
         memo.statuses = Some((n, Histories::read(ws)?));
     }
-    let owner = memo.owners.as_ref().and_then(|m| m.1.get(account).cloned());
-    let status = memo.statuses.as_ref().map(|m| m.1.status(account));
-    let rows = &memo.actions.as_ref().expect("read above").1;
-    let sync = actions::plan_sync(
-        &actions::fold(rows, crate::clock::today()),
-        account,
-        found,
-        &owner.unwrap_or_default(),
-        &at,
-        now.date_naive(),
-        record,
-        &ws.config.account_life,
-    );
-    let new = sync.rows();
-    crate::registers::actions::append(&actions_path, &new)?;
-    if let Some((n, rows)) = memo.actions.as_mut() {
-        rows.extend(new);
-        *n = len(&actions_path);
+    // Planned on the memo's board; if the append fails the memo is dropped, to be read
+    // again from the register.
+    let mut board = memo.actions.take().expect("read above").1;
+    let mut syncs = Vec::with_capacity(items.len());
+    let mut new = Vec::new();
+    let mut activate = Vec::new();
+    for item in items {
+        let owner = memo
+            .owners
+            .as_ref()
+            .and_then(|m| m.1.get(&item.account).cloned());
+        let sync = board.plan_sync(
+            &item.account,
+            &item.found,
+            &owner.unwrap_or_default(),
+            &at,
+            now.date_naive(),
+            &item.record,
+            &ws.config.account_life,
+        );
+        for r in sync.rows() {
+            board.apply(&r);
+            new.push(r);
+        }
+        let status = memo.statuses.as_ref().map(|m| m.1.status(&item.account));
+        if status == Some(Status::Approved) && !activate.iter().any(|(a, _)| a == &item.account) {
+            activate.push((item.account.clone(), item.record.clone()));
+        }
+        syncs.push(sync);
     }
-    if status == Some(Status::Approved) {
+    crate::registers::actions::append(&actions_path, &new)?;
+    memo.actions = Some((len(&actions_path), board));
+    for (account, record) in activate {
         let change = Change {
             line: 0,
             at: at.clone(),
-            account: account.to_string(),
+            account,
             status: Status::Active,
             by: crate::signing::keystore::cached_signer(ws)
                 .map(|x| x.name().to_string())
@@ -104,14 +145,14 @@ pub fn after_assessment(
                 "första bedömningen är gjord; kontot är i bruk",
                 "the first assessment is done; the account is in use",
             ),
-            record: record.to_string(),
+            record,
             goals: Vec::new(),
             admins: Vec::new(),
         };
         account_history::append(&history_path, &change)?;
         memo.statuses = None;
     }
-    Ok(sync)
+    Ok(syncs)
 }
 
 /// The note printed after an assessment: actions opened and resolved.

@@ -30,7 +30,20 @@ pub struct AccountAssessment {
     pub in_context: bool,
     /// What the account-life step has read, shared by the accounts of a batch.
     pub life: Arc<Mutex<crate::lifecycle::hooks::Memo>>,
+    /// The register step's group commit, shared by the accounts of a batch.
+    pub commits: Arc<Commits>,
 }
+
+/// One assessment's register rows waiting for the group commit.
+#[derive(Debug)]
+pub struct Pending {
+    entry: assessments::Entry,
+    life: crate::lifecycle::hooks::Assessed,
+}
+
+/// The group commit of the register step: the assessment rows and the account-life
+/// changes of several assessments, appended together (see [`crate::registers::group`]).
+pub type Commits = crate::registers::group::Group<Pending, crate::lifecycle::actions::Sync>;
 
 impl AccountAssessment {
     pub fn new(account: &str) -> AccountAssessment {
@@ -40,6 +53,7 @@ impl AccountAssessment {
             check_owner: false,
             in_context: true,
             life: Arc::default(),
+            commits: Arc::default(),
         }
     }
 
@@ -72,6 +86,7 @@ impl AccountAssessment {
             check_owner: true,
             in_context: true,
             life: Arc::default(),
+            commits: Arc::default(),
         })
     }
 }
@@ -178,15 +193,21 @@ impl Kind for AccountAssessment {
         record: &Path,
     ) -> Result<Appended> {
         let record = ws.relative(record);
-        let entry = entry(case.outcome, &record, &crate::clock::now().to_rfc3339());
-        assessments::append_all(&ws.path("assessments.csv"), std::slice::from_ref(&entry))?;
-        let sync = crate::lifecycle::hooks::after_assessment(
-            ws,
-            &self.life,
-            &self.account,
-            &case.outcome.actions,
-            &record,
-        )?;
+        let pending = Pending {
+            entry: entry(case.outcome, &record, &crate::clock::now().to_rfc3339()),
+            life: crate::lifecycle::hooks::Assessed {
+                account: self.account.clone(),
+                found: case.outcome.actions.clone(),
+                record,
+            },
+        };
+        // The assessment's row first, then its actions: as before, one group at a time.
+        let sync = self.commits.submit(pending, |group| {
+            let (entries, lives): (Vec<_>, Vec<_>) =
+                group.into_iter().map(|p| (p.entry, p.life)).unzip();
+            assessments::append_all(&ws.path("assessments.csv"), &entries)?;
+            crate::lifecycle::hooks::after_assessments(ws, &self.life, &lives)
+        })?;
         let ids = |v: &[crate::registers::actions::Row]| -> Vec<String> {
             v.iter().map(|r| r.action.clone()).collect()
         };

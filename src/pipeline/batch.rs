@@ -174,6 +174,8 @@ impl Batch {
         };
         // The account-life step reads the registers once, not once per account.
         let life = std::sync::Arc::default();
+        // … and appends their rows in groups (one lock, checkpoint and fsync per group).
+        let commits = std::sync::Arc::default();
         let started = std::time::Instant::now();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads())
@@ -183,7 +185,7 @@ impl Batch {
             self.files
                 .par_iter()
                 .map(|(id, path)| {
-                    let r = one(ws, id, path, &registered, &opts, &life);
+                    let r = one(ws, id, path, &registered, &opts, &life, &commits);
                     progress();
                     r.map_err(|e| (id.clone(), e))
                 })
@@ -218,6 +220,7 @@ fn one(
     registered: &IndexMap<String, accounts::Account>,
     opts: &Options,
     life: &std::sync::Arc<std::sync::Mutex<crate::lifecycle::hooks::Memo>>,
+    commits: &std::sync::Arc<super::account::Commits>,
 ) -> Result<Assessed> {
     accounts::check_id(id).map_err(|e| e.in_file(path))?;
     let reg = registered.get(id).ok_or_else(|| {
@@ -230,6 +233,7 @@ fn one(
     // The batch read the register once: each account gets its entry (no scan per record).
     let kind = AccountAssessment {
         life: life.clone(),
+        commits: commits.clone(),
         ..AccountAssessment::of(reg)
     };
     let done = super::run(ws, &kind, Answers::from_file(path)?, opts)?;

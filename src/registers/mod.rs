@@ -8,6 +8,7 @@ pub mod breaches;
 pub mod class_list;
 pub mod consent_import;
 pub mod consents;
+pub mod group;
 pub mod index;
 pub mod publications;
 pub mod witness;
