@@ -1227,7 +1227,11 @@ fn verify_walk_blocks<R: Read + Seek>(mut src: R, o: &WalkOpts, block: usize) ->
             };
             next += 1;
             let first = line_base + 1;
-            if let Some(e) = c.err.as_ref().filter(|e| e.row == 0 && e.kind.before_link()) {
+            if let Some(e) = c
+                .err
+                .as_ref()
+                .filter(|e| e.row == 0 && e.kind.before_link())
+            {
                 return Err(e.kind.error(path, first, expected));
             }
             if let Some(p) = &c.first_prev {
@@ -2522,8 +2526,22 @@ mod decode_tests {
                     match (&want, &got) {
                         (Ok(a), Ok(b)) => {
                             assert_eq!(
-                                (a.rows, &a.head, a.end, a.torn, &a.watched, a.line_after_watch),
-                                (b.rows, &b.head, b.end, b.torn, &b.watched, b.line_after_watch),
+                                (
+                                    a.rows,
+                                    &a.head,
+                                    a.end,
+                                    a.torn,
+                                    &a.watched,
+                                    a.line_after_watch
+                                ),
+                                (
+                                    b.rows,
+                                    &b.head,
+                                    b.end,
+                                    b.torn,
+                                    &b.watched,
+                                    b.line_after_watch
+                                ),
                                 "block {block}"
                             );
                         }

@@ -253,10 +253,7 @@ impl<'a> AccountFile<'a> {
             });
         let mut rec = csv::ByteRecord::new();
         let header_line: Vec<String> = match rdr.read_byte_record(&mut rec) {
-            Ok(true) => rec
-                .iter()
-                .map(|f| crate::excel::decode(f, enc))
-                .collect(),
+            Ok(true) => rec.iter().map(|f| crate::excel::decode(f, enc)).collect(),
             Ok(false) => Vec::new(),
             Err(e) => {
                 return Err(Error::input(e.to_string()).in_file(file).at_line(1));
@@ -347,11 +344,7 @@ impl<'a> AccountFile<'a> {
                         .iter()
                         .map(|f| crate::excel::decode(f, self.enc))
                         .collect();
-                    let n = self
-                        .rec
-                        .position()
-                        .map(|p| p.line() as usize)
-                        .unwrap_or(0)
+                    let n = self.rec.position().map(|p| p.line() as usize).unwrap_or(0)
                         - self.extra_lines;
                     self.extra_lines += r.iter().map(|f| f.matches('\n').count()).sum::<usize>();
                     if r.iter().all(|f| f.trim().is_empty()) {
