@@ -194,120 +194,197 @@ pub enum Imported {
     Already(usize),
 }
 
-/// Imports a CSV file all-or-nothing: every bad row is reported before anything is written.
-pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
-    // What Swedish Excel saves: `;` or `,`, BOM or not, UTF-8 or Windows-1252, Swedish
-    // column names (see `crate::excel`).
-    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
-    let text = crate::excel::decode_all(&bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(crate::excel::sniff_delimiter(text.as_bytes()))
-        // Rows end at `\n`, a `\r` before it is cut from the last field: with CRLF rows the
-        // csv reader would number each row one line early (Excel writes CRLF).
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(text.as_bytes());
-    let mut records = rdr.records();
-    let header_line = match records.next() {
-        Some(Ok(r)) => r,
-        Some(Err(e)) => {
-            return Err(Error::input(e.to_string()).in_file(file).at_line(1));
+/// A reader that hashes what passes through it: the import file is read twice (checked,
+/// then appended), and the second pass must read the same bytes.
+struct Hashing<R> {
+    inner: R,
+    ctx: sha2::Sha256,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.read(buf)?;
+        self.ctx.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// One row of an import file: an account to add, or what is wrong with it.
+enum Parsed {
+    Account(usize, Account),
+    Problem(String),
+}
+
+/// An account import file, streamed (one record in memory at a time). What Swedish Excel
+/// saves: `;` or `,`, BOM or not, UTF-8 or Windows-1252, Swedish column names (see
+/// `crate::excel`).
+struct AccountFile<'a> {
+    file: &'a Path,
+    rdr: csv::Reader<Hashing<std::fs::File>>,
+    enc: crate::excel::Encoding,
+    raw: Vec<String>,
+    header: Vec<String>,
+    rec: csv::ByteRecord,
+    /// Rows as Excel counts them (a quoted line break stays in its row).
+    extra_lines: usize,
+    done: bool,
+    /// The time an account without `added_at` is recorded as added.
+    added_at: &'a str,
+}
+
+impl<'a> AccountFile<'a> {
+    /// Opens the file and checks its header.
+    fn open(file: &'a Path, added_at: &'a str) -> Result<AccountFile<'a>> {
+        let enc = crate::excel::detect(file)?;
+        let delimiter = crate::excel::sniff_file(file)?;
+        let f = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            // Rows end at `\n`, a `\r` before it is cut from the last field: with CRLF rows
+            // the csv reader would number each row one line early (Excel writes CRLF).
+            .terminator(csv::Terminator::Any(b'\n'))
+            .buffer_capacity(1 << 20)
+            .from_reader(Hashing {
+                inner: f,
+                ctx: Default::default(),
+            });
+        let mut rec = csv::ByteRecord::new();
+        let header_line: Vec<String> = match rdr.read_byte_record(&mut rec) {
+            Ok(true) => rec.iter().map(|f| crate::excel::decode(f, enc)).collect(),
+            Ok(false) => Vec::new(),
+            Err(e) => {
+                return Err(Error::input(e.to_string()).in_file(file).at_line(1));
+            }
+        };
+        let raw: Vec<String> = header_line
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+            .collect();
+        // The chain columns of a copied register are read past (the rows get this
+        // register's chain).
+        let header: Vec<String> = raw
+            .iter()
+            .map(|h| {
+                crate::excel::column(h, crate::excel::ACCOUNT_COLUMNS)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| h.clone())
+            })
+            .collect();
+        for required in ["id", "platform", "owner"] {
+            if !header.iter().any(|h| h == required) {
+                return Err(Error::input(t(
+                    &format!("rubrikraden saknar kolumnen '{required}' (krävs: id, platform, owner; eller konto, plattform, ägare)"),
+                    &format!(
+                        "the header row lacks the column '{required}' (required: id, platform, owner)"
+                    ),
+                ))
+                .in_file(file)
+                .at_line(1));
+            }
         }
-        None => csv::StringRecord::new(),
-    };
-    let raw: Vec<String> = header_line
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-        .collect();
-    // The chain columns of a copied register are read past (the rows get this register's
-    // chain).
-    let header: Vec<String> = raw
-        .iter()
-        .map(|h| {
-            crate::excel::column(h, crate::excel::ACCOUNT_COLUMNS)
-                .map(str::to_string)
-                .unwrap_or_else(|| h.clone())
-        })
-        .collect();
-    for required in ["id", "platform", "owner"] {
-        if !header.iter().any(|h| h == required) {
+        // The contract: "same columns as accounts.csv", so a copy of another workspace's
+        // register (with its `added_at`, and its chain columns, which are not imported:
+        // the rows get this register's chain) imports as it is and keeps its dates.
+        if let Some(bad) = header.iter().find(|h| {
+            !COLUMNS.contains(&h.as_str())
+                && h.as_str() != crate::ledger::PREV_HASH
+                && h.as_str() != crate::ledger::HASH
+        }) {
             return Err(Error::input(t(
-                &format!("rubrikraden saknar kolumnen '{required}' (krävs: id, platform, owner; eller konto, plattform, ägare)"),
-                &format!(
-                    "the header row lacks the column '{required}' (required: id, platform, owner)"
-                ),
+                &format!("okänd kolumn '{bad}' (tillåtna: {})", COLUMNS.join(", ")),
+                &format!("unknown column '{bad}' (allowed: {})", COLUMNS.join(", ")),
             ))
             .in_file(file)
             .at_line(1));
         }
+        let extra_lines = header_line
+            .iter()
+            .map(|f| f.matches('\n').count())
+            .sum::<usize>();
+        Ok(AccountFile {
+            file,
+            rdr,
+            enc,
+            raw,
+            header,
+            rec,
+            extra_lines,
+            done: false,
+            added_at,
+        })
     }
-    // The contract: "same columns as accounts.csv", so a copy of another workspace's
-    // register (with its `added_at`, and its chain columns, which are not imported: the
-    // rows get this register's chain) imports as it is and keeps its dates.
-    if let Some(bad) = header.iter().find(|h| {
-        !COLUMNS.contains(&h.as_str())
-            && h.as_str() != crate::ledger::PREV_HASH
-            && h.as_str() != crate::ledger::HASH
-    }) {
-        return Err(Error::input(t(
-            &format!("okänd kolumn '{bad}' (tillåtna: {})", COLUMNS.join(", ")),
-            &format!("unknown column '{bad}' (allowed: {})", COLUMNS.join(", ")),
-        ))
-        .in_file(file)
-        .at_line(1));
-    }
-    // A message names the column as the file's header does.
-    let shown = |c: &str| -> String {
-        header
+
+    /// A message names the column as the file's header does.
+    fn shown(&self, c: &str) -> String {
+        self.header
             .iter()
             .position(|h| h == c)
-            .map(|i| raw[i].clone())
+            .map(|i| self.raw[i].clone())
             .unwrap_or_else(|| c.to_string())
-    };
-    let mut seen = HashSet::new();
-    let mut accounts = Vec::new();
-    let mut problems = Vec::new();
-    // Rows as Excel counts them (a quoted line break stays in its row).
-    let mut extra_lines = header_line
-        .iter()
-        .map(|f| f.matches('\n').count())
-        .sum::<usize>();
-    for rec in records {
-        let fields: Vec<String> = match rec {
-            Ok(r) => {
-                let n = r.position().map(|p| p.line() as usize).unwrap_or(0) - extra_lines;
-                extra_lines += r.iter().map(|f| f.matches('\n').count()).sum::<usize>();
-                if r.iter().all(|f| f.trim().is_empty()) {
-                    continue;
+    }
+
+    /// The next row that is not blank; `None` at the end (or after a row that is not CSV).
+    fn next_row(&mut self) -> Option<Parsed> {
+        let file = self.file;
+        loop {
+            if self.done {
+                return None;
+            }
+            let fields: Vec<String> = match self.rdr.read_byte_record(&mut self.rec) {
+                Ok(false) => {
+                    self.done = true;
+                    return None;
                 }
-                let last = r.len().saturating_sub(1);
-                std::iter::once(n.to_string())
-                    .chain(r.iter().enumerate().map(|(i, f)| {
-                        let f = if i == last {
-                            f.strip_suffix('\r').unwrap_or(f)
-                        } else {
-                            f
-                        };
-                        crate::excel::unguard(f).to_string()
-                    }))
-                    .collect()
-            }
-            Err(e) => {
-                let n = e.position().map(|p| p.line() as usize).unwrap_or(0) - extra_lines;
-                problems.push(
-                    Error::input(e.to_string())
-                        .in_file(file)
-                        .at_line(n)
-                        .to_string(),
-                );
-                break;
-            }
-        };
+                Ok(true) => {
+                    let r: Vec<String> = self
+                        .rec
+                        .iter()
+                        .map(|f| crate::excel::decode(f, self.enc))
+                        .collect();
+                    let n = self.rec.position().map(|p| p.line() as usize).unwrap_or(0)
+                        - self.extra_lines;
+                    self.extra_lines += r.iter().map(|f| f.matches('\n').count()).sum::<usize>();
+                    if r.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    let last = r.len().saturating_sub(1);
+                    std::iter::once(n.to_string())
+                        .chain(r.iter().enumerate().map(|(i, f)| {
+                            let f = if i == last {
+                                f.strip_suffix('\r').unwrap_or(f)
+                            } else {
+                                f
+                            };
+                            crate::excel::unguard(f).to_string()
+                        }))
+                        .collect()
+                }
+                Err(e) => {
+                    self.done = true;
+                    let n = e.position().map(|p| p.line() as usize).unwrap_or(0) - self.extra_lines;
+                    return Some(Parsed::Problem(
+                        Error::input(e.to_string())
+                            .in_file(file)
+                            .at_line(n)
+                            .to_string(),
+                    ));
+                }
+            };
+            return Some(self.account(fields));
+        }
+    }
+
+    /// Checks one row (its line number first, then its fields).
+    fn account(&self, fields: Vec<String>) -> Parsed {
+        let file = self.file;
+        let header = &self.header;
         let n: usize = fields[0].parse().unwrap_or(0);
         let fields = &fields[1..];
         if fields.len() != header.len() {
-            problems.push(
+            return Parsed::Problem(
                 Error::input(t(
                     &format!(
                         "raden har {} fält, rubrikraden {}",
@@ -324,7 +401,6 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
                 .at_line(n)
                 .to_string(),
             );
-            continue;
         }
         let get = |c: &str| {
             header
@@ -336,17 +412,16 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
         let admins = get("admins");
         let added = get("added_at");
         if !added.is_empty() && chrono::DateTime::parse_from_rfc3339(&added).is_err() {
-            problems.push(
+            return Parsed::Problem(
                 Error::input(t(
                     &format!("'{added}' är ingen tidpunkt med tidszon (t.ex. 2026-11-20T10:00:00+01:00)"),
                     &format!("'{added}' is not a date-time with an offset (e.g. 2026-11-20T10:00:00+01:00)"),
                 ))
                 .in_file(file)
                 .at_line(n)
-                .field(&shown("added_at"))
+                .field(&self.shown("added_at"))
                 .to_string(),
             );
-            continue;
         }
         let a = Account {
             id: get("id"),
@@ -362,83 +437,161 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
             },
             purpose: get("purpose"),
             added_at: if added.is_empty() {
-                added_at.to_string()
+                self.added_at.to_string()
             } else {
                 added
             },
         };
         if !admins.is_empty() && a.admins.is_none() {
-            problems.push(
+            return Parsed::Problem(
                 Error::input(t(
                     &format!("'{admins}' är inget heltal"),
                     &format!("'{admins}' is not a whole number"),
                 ))
                 .in_file(file)
                 .at_line(n)
-                .field(&shown("admins"))
+                .field(&self.shown("admins"))
                 .to_string(),
             );
-            continue;
         }
         if let Err(e) = validate(&a) {
-            problems.push(renamed(e, &shown).in_file(file).at_line(n).to_string());
-            continue;
-        }
-        if !seen.insert(a.id.clone()) {
-            problems.push(
-                Error::input(t(
-                    &format!("kontot '{}' står två gånger i filen", a.id),
-                    &format!("the account '{}' is in the file twice", a.id),
-                ))
-                .in_file(file)
-                .at_line(n)
-                .field(&shown("id"))
-                .to_string(),
+            return Parsed::Problem(
+                renamed(e, &|c| self.shown(c))
+                    .in_file(file)
+                    .at_line(n)
+                    .to_string(),
             );
-            continue;
         }
-        accounts.push((n, a));
+        Parsed::Account(n, a)
     }
+
+    /// Reads the rest of the file (the csv reader may stop before the end) and returns the
+    /// SHA-256 of its bytes.
+    fn finish(self) -> Result<[u8; 32]> {
+        use sha2::Digest;
+        let mut inner = self.rdr.into_inner();
+        std::io::copy(&mut inner, &mut std::io::sink()).map_err(|e| Error::io(self.file, e))?;
+        Ok(inner.ctx.finalize().into())
+    }
+}
+
+/// Imports a CSV file all-or-nothing: every bad row is reported before anything is written.
+///
+/// The file is streamed, never held: a first pass checks every row (keeping only the ids,
+/// to find one that is there twice or already in the register), then under the register's
+/// lock a second pass appends the rows in one durable step (journal, rows, fsync,
+/// checkpoint; cut back if anything fails). The second pass must read the same bytes (its
+/// SHA-256 is compared), so a file changed in between imports nothing.
+pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
+    let mut rows = AccountFile::open(file, added_at)?;
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut count = 0usize;
+    let mut problems = Vec::new();
+    while let Some(p) = rows.next_row() {
+        match p {
+            Parsed::Problem(m) => problems.push(m),
+            Parsed::Account(n, a) => {
+                if seen.contains(&a.id) {
+                    problems.push(
+                        Error::input(t(
+                            &format!("kontot '{}' står två gånger i filen", a.id),
+                            &format!("the account '{}' is in the file twice", a.id),
+                        ))
+                        .in_file(file)
+                        .at_line(n)
+                        .field(&rows.shown("id"))
+                        .to_string(),
+                    );
+                    continue;
+                }
+                seen.insert(a.id);
+                count += 1;
+            }
+        }
+    }
+    let digest = rows.finish()?;
+    let changed = || {
+        Error::input(t(
+            "filen ändrades medan den importerades; inget importerades",
+            "the file changed while it was imported; nothing was imported",
+        ))
+        .in_file(file)
+    };
     // Under the register's lock: the ids taken, then the one all-or-nothing append.
     ledger(path).write(|tx| {
+        // The register's accounts that the file names too (the only ones kept).
         let mut existing: std::collections::HashMap<String, Account> = Default::default();
         tx.for_each_fields(|_, f| {
-            let a = Account::from_fields(&f.strings(COLUMNS.len()));
-            existing.insert(a.id.clone(), a);
+            if seen.contains(f.str(0)) {
+                let a = Account::from_fields(&f.strings(COLUMNS.len()));
+                existing.insert(a.id.clone(), a);
+            }
             Ok(())
         })?;
+        drop(std::mem::take(&mut seen));
         let same = |a: &Account, b: &Account| {
             a.platform == b.platform && a.owner == b.owner && a.name == b.name && a.url == b.url
         };
-        if !accounts.is_empty()
-            && problems.is_empty()
-            && accounts
-                .iter()
-                .all(|(_, a)| existing.get(&a.id).is_some_and(|e| same(a, e)))
-        {
-            return Ok(Imported::Already(accounts.len()));
-        }
-        let mut problems = problems;
-        for (n, a) in &accounts {
-            if existing.contains_key(&a.id) {
-                problems.push(
-                    Error::input(t(
-                        &format!("kontot '{}' finns redan", a.id),
-                        &format!("the account '{}' already exists", a.id),
-                    ))
-                    .in_file(file)
-                    .at_line(*n)
-                    .field(&shown("id"))
-                    .to_string(),
-                );
+        let mut problems = std::mem::take(&mut problems);
+        if !existing.is_empty() {
+            let mut all_same = existing.len() == count;
+            let mut taken = Vec::new();
+            let mut again = AccountFile::open(file, added_at)?;
+            while let Some(p) = again.next_row() {
+                let Parsed::Account(n, a) = p else { continue };
+                match existing.get(&a.id) {
+                    Some(e) => {
+                        all_same &= same(&a, e);
+                        taken.push(
+                            Error::input(t(
+                                &format!("kontot '{}' finns redan", a.id),
+                                &format!("the account '{}' already exists", a.id),
+                            ))
+                            .in_file(file)
+                            .at_line(n)
+                            .field(&again.shown("id"))
+                            .to_string(),
+                        );
+                    }
+                    None => all_same = false,
+                }
             }
+            if again.finish()? != digest {
+                return Err(changed());
+            }
+            if count > 0 && problems.is_empty() && all_same {
+                return Ok(Imported::Already(count));
+            }
+            problems.extend(taken);
         }
         if !problems.is_empty() {
             return Err(import_errors(&problems));
         }
-        let rows: Vec<Vec<String>> = accounts.iter().map(|(_, a)| a.to_row()).collect();
-        tx.append(&rows)?;
-        Ok(Imported::Added(rows.len()))
+        let mut again = Some(AccountFile::open(file, added_at)?);
+        let mut written = 0usize;
+        let rows = std::iter::from_fn(|| {
+            let f = again.as_mut()?;
+            match f.next_row() {
+                Some(Parsed::Account(_, a)) => {
+                    written += 1;
+                    Some(Ok(a.to_row()))
+                }
+                Some(Parsed::Problem(_)) => {
+                    again = None;
+                    Some(Err(changed()))
+                }
+                None => {
+                    let f = again.take()?;
+                    match f.finish() {
+                        Ok(d) if d == digest && written == count => None,
+                        Ok(_) => Some(Err(changed())),
+                        Err(e) => Some(Err(e)),
+                    }
+                }
+            }
+        });
+        let r = tx.append_iter(rows)?;
+        Ok(Imported::Added(r.rows))
     })
 }
 
