@@ -71,7 +71,13 @@ impl<T, R> Group<T, R> {
             drop(st);
             let (tickets, items): (Vec<u64>, Vec<T>) = batch.into_iter().unzip();
             let n = items.len();
-            let result = commit(items);
+            // A panic in one commit must not leave the others waiting for ever.
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit(items)))
+                .unwrap_or_else(|_| {
+                    Err(Error::Usage(
+                        "internal: a register commit panicked; nothing more was appended".into(),
+                    ))
+                });
             st = self.state.lock().unwrap_or_else(|e| e.into_inner());
             match result {
                 Ok(answers) if answers.len() == n => {
@@ -166,6 +172,14 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("disken är full"), "{e}");
         // The group is usable again after a failure.
+        group.submit(2, |items| Ok(vec![(); items.len()])).unwrap();
+    }
+
+    #[test]
+    fn a_panicking_commit_is_an_error_and_the_group_goes_on() {
+        let group: Group<u8, ()> = Group::default();
+        let e = group.submit(1, |_| panic!("bug")).unwrap_err();
+        assert!(e.to_string().contains("panicked"), "{e}");
         group.submit(2, |items| Ok(vec![(); items.len()])).unwrap();
     }
 }
