@@ -161,6 +161,32 @@ fn main() {
     }
     let (tc, ts) = (median(tc), median(ts));
 
+    // The other lookups: an extract for one subject (their consents, withdrawals and
+    // publications, a signed PDF), a withdrawal by consent id (a new row, the take-down
+    // list, a signed receipt) and `account show` (the account with its consents).
+    let mut te = Vec::new();
+    let mut tw = Vec::new();
+    let mut tshow = Vec::new();
+    for k in 0..3 {
+        let subject = format!("elev-{:07}", rows / 3 + k);
+        let (t, _, out) = timed(
+            ws,
+            &b,
+            &["consent", "extract", "--subject", &subject, "--json"],
+        );
+        ok("consent extract", &out);
+        te.push(t);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let id = consent_id(&json).expect("the extract names a consent id");
+        let (t, _, out) = timed(ws, &b, &["consent", "withdraw", &id, "--via", "e-post"]);
+        ok("consent withdraw", &out);
+        tw.push(t);
+        let (t, _, out) = timed(ws, &b, &["account", "show", "skola-ig"]);
+        ok("account show", &out);
+        tshow.push(t);
+    }
+    let (te, tw, tshow) = (median(te), median(tw), median(tshow));
+
     // One add, and a bare writer: append one line, fsync.
     let mut ta = Vec::new();
     for i in 0..5 {
@@ -240,4 +266,31 @@ fn main() {
         ms(ta),
         ms(tf)
     );
+    println!(
+        "| `consent extract --subject` (with its signed PDF) | {:.1} ms | `sqlite3` indexed lookup (process): {:.1} ms |",
+        ms(te),
+        ms(ts)
+    );
+    println!(
+        "| `consent withdraw ID` (new row, take-down list, signed receipt) | {:.1} ms | bare append + fsync: {:.2} ms |",
+        ms(tw),
+        ms(tf)
+    );
+    println!("| `account show skola-ig` | {:.1} ms | — |", ms(tshow));
+}
+
+/// The first consent id (`c-` and 16 hex digits) anywhere in a JSON value.
+fn consent_id(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s)
+            if s.len() == 18
+                && s.starts_with("c-")
+                && s[2..].bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            Some(s.clone())
+        }
+        serde_json::Value::Array(a) => a.iter().find_map(consent_id),
+        serde_json::Value::Object(o) => o.values().find_map(consent_id),
+        _ => None,
+    }
 }

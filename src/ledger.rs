@@ -740,11 +740,28 @@ impl Ledger {
         head: &str,
         limit_bytes: u64,
     ) -> Result<Option<Vec<(usize, Vec<u8>)>>> {
+        self.tail_after_held(covered, lines_before, head, limit_bytes, false)
+    }
+
+    /// [`Ledger::tail_after`]; `held`: the caller already holds the register's lock (a
+    /// writer's [`Tx`]), so none is taken here (a second lock from this process would
+    /// wait for the first for ever).
+    #[allow(clippy::type_complexity)]
+    pub fn tail_after_held(
+        &self,
+        covered: u64,
+        lines_before: usize,
+        head: &str,
+        limit_bytes: u64,
+        held: bool,
+    ) -> Result<Option<Vec<(usize, Vec<u8>)>>> {
         let mut f = match files::open_read(&self.path) {
             Ok(f) => f,
             Err(e) => return Err(files::open_error(&self.path, e)),
         };
-        f.lock_shared().at(&self.path)?;
+        if !held {
+            f.lock_shared().at(&self.path)?;
+        }
         let len = f.seek(SeekFrom::End(0)).at(&self.path)?;
         let cps = self.checkpoint_tail()?;
         let (limit, _) = self.read_limit(&mut f, len, &cps)?;

