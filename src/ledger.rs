@@ -331,6 +331,25 @@ fn count_error(path: &Path, n: usize, got: usize, expected: usize, chained: bool
     }
 }
 
+/// Reads the header line into `line` and notes where it ends in `w`. False: nothing more to
+/// read (an empty file, or a header torn before its newline, noted in `w`).
+fn read_header_line(
+    r: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    w: &mut Walk,
+    path: &Path,
+) -> Result<bool> {
+    if r.read_until(b'\n', line).at(path)? == 0 {
+        return Ok(false);
+    }
+    if !line.ends_with(b"\n") {
+        w.torn = Some((1, line.len()));
+        return Ok(false);
+    }
+    w.end = line.len() as u64;
+    Ok(true)
+}
+
 /// Reads lines up to `limit`, checks the header, each row's field count and (chained) the
 /// chain, and hands each row to `f`. Constant memory: one line buffer, one field buffer.
 fn walk<R: Read>(
@@ -343,15 +362,9 @@ fn walk<R: Read>(
     let mut w = Walk::default();
     let mut line = Vec::with_capacity(4096);
     let mut fields = Fields::default();
-    let got = r.read_until(b'\n', &mut line).at(path)?;
-    if got == 0 {
+    if !read_header_line(&mut r, &mut line, &mut w, path)? {
         return Ok(w);
     }
-    if !line.ends_with(b"\n") {
-        w.torn = Some((1, line.len()));
-        return Ok(w);
-    }
-    w.end = line.len() as u64;
     let h = check_header(&line, o, &mut w, &mut fields)?;
     let (chained, width, expected) = (h.chained, h.width, h.fields);
     let mut prev = h.prev;
@@ -1136,15 +1149,9 @@ fn verify_walk_blocks<R: Read + Seek>(mut src: R, o: &WalkOpts, block: usize) ->
     let mut r = BufReader::with_capacity(64 * 1024, (&mut src).take(o.limit));
     let mut w = Walk::default();
     let mut line = Vec::new();
-    let got = r.read_until(b'\n', &mut line).at(path)?;
-    if got == 0 {
+    if !read_header_line(&mut r, &mut line, &mut w, path)? {
         return Ok(w);
     }
-    if !line.ends_with(b"\n") {
-        w.torn = Some((1, line.len()));
-        return Ok(w);
-    }
-    w.end = line.len() as u64;
     let mut fields = Fields::default();
     let h = check_header(&line, o, &mut w, &mut fields)?;
     drop(r);
