@@ -14,6 +14,55 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
+/// A reader that hashes what passes through it: an import file's identity (SHA-256), in the
+/// same pass that reads it.
+pub struct Hashing<R> {
+    inner: R,
+    ctx: ring::digest::Context,
+}
+
+impl<R: Read> Hashing<R> {
+    pub fn new(inner: R) -> Hashing<R> {
+        Hashing {
+            inner,
+            ctx: ring::digest::Context::new(&ring::digest::SHA256),
+        }
+    }
+
+    /// Reads what is left (a csv reader may stop before the end) and returns the SHA-256
+    /// of every byte read.
+    pub fn finish(mut self) -> std::io::Result<[u8; 32]> {
+        std::io::copy(&mut self, &mut std::io::sink())?;
+        Ok(self
+            .ctx
+            .finish()
+            .as_ref()
+            .try_into()
+            .expect("SHA-256 is 32 bytes"))
+    }
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.ctx.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// The csv reader of an import file as Excel saves it (`delimiter` sniffed by the caller),
+/// hashing what it reads. Rows end at `\n` and a `\r` before it is cut from the last field:
+/// with CRLF rows (Excel writes CRLF) the csv reader would number each row one line early.
+pub fn csv_reader(file: std::fs::File, delimiter: u8) -> csv::Reader<Hashing<std::fs::File>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 20)
+        .from_reader(Hashing::new(file))
+}
+
 /// The text encoding of an import file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {

@@ -194,22 +194,6 @@ pub enum Imported {
     Already(usize),
 }
 
-/// A reader that hashes what passes through it: the import file is read twice (checked,
-/// then appended), and the second pass must read the same bytes.
-struct Hashing<R> {
-    inner: R,
-    ctx: sha2::Sha256,
-}
-
-impl<R: std::io::Read> std::io::Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        use sha2::Digest;
-        let n = self.inner.read(buf)?;
-        self.ctx.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
 /// One row of an import file: an account to add, or what is wrong with it.
 enum Parsed {
     Account(usize, Account),
@@ -221,7 +205,7 @@ enum Parsed {
 /// `crate::excel`).
 struct AccountFile<'a> {
     file: &'a Path,
-    rdr: csv::Reader<Hashing<std::fs::File>>,
+    rdr: csv::Reader<crate::excel::Hashing<std::fs::File>>,
     enc: crate::excel::Encoding,
     raw: Vec<String>,
     header: Vec<String>,
@@ -239,18 +223,7 @@ impl<'a> AccountFile<'a> {
         let enc = crate::excel::detect(file)?;
         let delimiter = crate::excel::sniff_file(file)?;
         let f = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            // Rows end at `\n`, a `\r` before it is cut from the last field: with CRLF rows
-            // the csv reader would number each row one line early (Excel writes CRLF).
-            .terminator(csv::Terminator::Any(b'\n'))
-            .buffer_capacity(1 << 20)
-            .from_reader(Hashing {
-                inner: f,
-                ctx: Default::default(),
-            });
+        let mut rdr = crate::excel::csv_reader(f, delimiter);
         let mut rec = csv::ByteRecord::new();
         let header_line: Vec<String> = match rdr.read_byte_record(&mut rec) {
             Ok(true) => rec.iter().map(|f| crate::excel::decode(f, enc)).collect(),
@@ -465,13 +438,13 @@ impl<'a> AccountFile<'a> {
         Parsed::Account(n, a)
     }
 
-    /// Reads the rest of the file (the csv reader may stop before the end) and returns the
-    /// SHA-256 of its bytes.
+    /// The SHA-256 of the file's bytes (the rest read too: the csv reader may stop before
+    /// the end).
     fn finish(self) -> Result<[u8; 32]> {
-        use sha2::Digest;
-        let mut inner = self.rdr.into_inner();
-        std::io::copy(&mut inner, &mut std::io::sink()).map_err(|e| Error::io(self.file, e))?;
-        Ok(inner.ctx.finalize().into())
+        self.rdr
+            .into_inner()
+            .finish()
+            .map_err(|e| Error::io(self.file, e))
     }
 }
 

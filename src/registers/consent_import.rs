@@ -28,21 +28,6 @@ pub const IMPORT_OPTIONAL: &[&str] = &[
     "explicit_art9",
 ];
 
-/// A reader that hashes what passes through it (the import file's identity, in the same
-/// pass that reads it).
-struct Hashing<R> {
-    inner: R,
-    ctx: ring::digest::Context,
-}
-
-impl<R: std::io::Read> std::io::Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.ctx.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
 pub enum ImportRow {
     /// A row to import, with its Excel row number.
     Row(u64, Box<Input>),
@@ -78,19 +63,7 @@ pub fn each_import_row(
     let enc = excel::detect(path)?;
     let delimiter = excel::sniff_file(path)?;
     let file = std::fs::File::open(path).at(path)?;
-    let hashing = Hashing {
-        inner: file,
-        ctx: ring::digest::Context::new(&ring::digest::SHA256),
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        // Rows end at `\n` (a `\r` before it is cut from the last field): with CRLF rows
-        // the csv reader would number each row one line early, and Excel writes CRLF.
-        .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(1 << 20)
-        .from_reader(hashing);
+    let mut rdr = excel::csv_reader(file, delimiter);
     let mut rec = csv::ByteRecord::new();
     let header_err = |m: String| Error::input(m).in_file(path).at_line(1);
     if !rdr
@@ -237,13 +210,9 @@ pub fn each_import_row(
             }),
         ))?;
     }
-    // Read the rest (the csv reader may stop before the end), so the hash is the file's.
-    let mut inner = rdr.into_inner();
-    std::io::copy(&mut inner, &mut std::io::sink()).at(path)?;
-    Ok((
-        crate::ledger::hex(inner.ctx.finish().as_ref()),
-        ImportHeader { names },
-    ))
+    // The rest is read too (the csv reader may stop before the end): the hash is the file's.
+    let sha = rdr.into_inner().finish().at(path)?;
+    Ok((crate::ledger::hex(&sha), ImportHeader { names }))
 }
 
 pub fn import_csv_error(e: &csv::Error) -> String {
