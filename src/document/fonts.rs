@@ -2,7 +2,7 @@
 //!
 //! Liberation Sans 2.1 (SIL OFL 1.1, see `fonts/LICENSE.txt`), compiled into the binary so
 //! it works from any folder. Widths for layout come from `hmtx` via ttf-parser, rounded
-//! down to 1/1000 em exactly as printpdf writes them into the PDF's `/W` array, so the
+//! down to 1/1000 em exactly as `embed` writes them into the PDF's `/W` array, so the
 //! positions we compute are the positions a viewer draws.
 
 use std::sync::OnceLock;
@@ -22,8 +22,24 @@ pub struct Face {
     /// Ascent and descent (positive), in em.
     pub ascent: f32,
     pub descent: f32,
-    /// printpdf's parsed face, handed to every document (cheap to clone: shared bytes).
-    pub pdf: printpdf::ParsedFont,
+    /// The font program, for subsetting into each document.
+    pub bytes: &'static [u8],
+    /// What a PDF's font descriptor says of the face.
+    pub descriptor: Descriptor,
+}
+
+/// The face's entries of a PDF `/FontDescriptor` (ISO 32000-1, 9.8), in 1/1000 em, computed
+/// once from the font's own tables.
+pub struct Descriptor {
+    /// PostScript name (`name` table, id 6), e.g. `LiberationSans-Bold`.
+    pub ps_name: String,
+    pub ascent: i64,
+    pub descent: i64,
+    pub cap_height: i64,
+    pub italic_angle: i64,
+    pub flags: i64,
+    pub stem_v: i64,
+    pub bbox: [i64; 4],
 }
 
 pub struct Fonts {
@@ -66,8 +82,7 @@ impl Face {
                     .map_or(u16::MAX, per_mille)
             })
             .collect();
-        let pdf = printpdf::ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
-            .expect("bundled font parses");
+        let descriptor = Descriptor::of(&face);
         Face {
             widths,
             upm,
@@ -75,8 +90,24 @@ impl Face {
             ascent: face.ascender() as f32 / upm,
             descent: -(face.descender() as f32) / upm,
             face,
-            pdf,
+            bytes,
+            descriptor,
         }
+    }
+
+    /// The glyph that draws `c` (0, `.notdef`, when the font lacks it; layout has already
+    /// replaced such characters).
+    pub fn glyph(&self, c: char) -> u16 {
+        self.face.glyph_index(c).map_or(0, |g| g.0)
+    }
+
+    /// Advance width of glyph `gid` in 1/1000 em, rounded down as [`Face::advance`] is.
+    pub fn glyph_advance(&self, gid: u16) -> u16 {
+        let adv = self
+            .face
+            .glyph_hor_advance(ttf_parser::GlyphId(gid))
+            .unwrap_or(0) as f32;
+        (adv * 1000.0 / self.upm) as u16
     }
 
     /// Advance width of `c` in 1/1000 em (the `.notdef` width when the font lacks it).
@@ -109,6 +140,43 @@ impl Face {
     pub fn width(&self, s: &str, size: f32) -> f32 {
         let units: u32 = s.chars().map(|c| self.advance(c) as u32).sum();
         units as f32 * size / 1000.0
+    }
+}
+
+impl Descriptor {
+    /// The same figures printpdf 0.12 wrote (its formulas for StemV and the flags), so a
+    /// record's fonts read the same to a viewer after the writer changed.
+    fn of(face: &ttf_parser::Face) -> Descriptor {
+        let upm = face.units_per_em() as f32;
+        let scale = |v: i16| (v as f32 * 1000.0 / upm).round() as i64;
+        let ps_name = face
+            .names()
+            .into_iter()
+            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME && n.is_unicode())
+            .and_then(|n| n.to_string())
+            .unwrap_or_else(|| "LiberationSans".into());
+        let italic_angle = face.italic_angle().round() as i64;
+        // ISO 32000-1 Table 123: bit 6 nonsymbolic, bit 7 italic.
+        let flags = (1 << 5) | if italic_angle != 0 { 1 << 6 } else { 0 };
+        let weight = face.weight().to_number() as f32;
+        let bb = face.global_bounding_box();
+        Descriptor {
+            ps_name,
+            ascent: scale(face.ascender()),
+            descent: scale(face.descender()),
+            cap_height: face
+                .capital_height()
+                .map_or_else(|| scale(face.ascender()), scale),
+            italic_angle,
+            flags,
+            stem_v: 50 + (weight / 65.0).powi(2).round() as i64,
+            bbox: [
+                scale(bb.x_min),
+                scale(bb.y_min),
+                scale(bb.x_max),
+                scale(bb.y_max),
+            ],
+        }
     }
 }
 

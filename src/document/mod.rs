@@ -51,6 +51,7 @@
 //! classic cross-reference table and no object streams, and ends in `%%EOF\n` — ready for
 //! an incremental-update signature.
 
+mod embed;
 mod fonts;
 mod layout;
 mod markup;

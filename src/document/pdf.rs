@@ -1,16 +1,14 @@
-//! Pages of positioned items → PDF bytes (printpdf draws and subsets, lopdf finishes), and
-//! reading embedded files back.
+//! Pages of positioned items → PDF bytes (content streams written here, fonts subset by
+//! `embed`, objects assembled and saved by lopdf), and reading embedded files back.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
-use printpdf::{
-    Color, FontId, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect,
-    TextItem, TextMatrix,
-};
 
-use super::fonts::Fonts;
-use super::layout::{Item, Page, PAGE_H};
+use super::embed::Embedded;
+use super::fonts::{Face, Fonts};
+use super::layout::{Item, Page, PAGE_H, PAGE_W};
 use super::{Attachment, Meta};
 use crate::error::{Error, Result};
 
@@ -25,64 +23,99 @@ pub fn write(
     digest: &[u8],
 ) -> Result<Vec<u8>> {
     check_attachments(attachments)?;
-
-    // Subset tags (six capital letters) and resource names derive from the content
-    // digest, so equal input gives equal bytes and different subsets different tags.
-    let tag = |offset: usize| -> String {
-        digest[offset..offset + 6]
-            .iter()
-            .map(|b| (b'A' + b % 26) as char)
-            .collect()
-    };
     let fonts = Fonts::get();
-    let regular = FontId(format!("{}R", tag(0)));
-    let bold = FontId(format!("{}B", tag(6)));
 
-    let mut doc = PdfDocument::new(&meta.title);
-    let used_bold = pages.iter().any(|p| {
-        p.items
-            .iter()
-            .any(|i| matches!(i, Item::Text { bold: true, .. }))
-    });
-    doc.resources
-        .fonts
-        .map
-        .insert(regular.clone(), PdfFont::new(fonts.regular.pdf.clone()));
-    if used_bold {
-        doc.resources
-            .fonts
-            .map
-            .insert(bold.clone(), PdfFont::new(fonts.bold.pdf.clone()));
+    // The characters each face draws, and their embeddings (cached per set: see `embed`).
+    let mut chars = [BTreeSet::new(), BTreeSet::new()];
+    for page in pages {
+        for item in &page.items {
+            if let Item::Text { bold, text, .. } = item {
+                chars[*bold as usize].extend(text.chars());
+            }
+        }
     }
-    doc.pages = pages
-        .iter()
-        .map(|p| {
-            PdfPage::new(
-                printpdf::Mm(210.0),
-                printpdf::Mm(297.0),
-                page_ops(p, &regular, &bold),
+    let faces: Vec<(&'static [u8], Arc<Embedded>)> = [(false, b"R" as &[u8]), (true, b"B")]
+        .into_iter()
+        .filter(|(bold, _)| !chars[*bold as usize].is_empty())
+        .map(|(bold, name)| {
+            (
+                name,
+                Embedded::get(fonts.face(bold), bold, &chars[bold as usize]),
             )
         })
         .collect();
+    let embedded = |bold: bool| -> &Embedded {
+        let name: &[u8] = if bold { b"B" } else { b"R" };
+        &faces
+            .iter()
+            .find(|(n, _)| *n == name)
+            .expect("a face that draws text is embedded")
+            .1
+    };
 
-    let mut warnings = Vec::new();
-    let mut pdf = printpdf::to_lopdf_doc(&doc, &PdfSaveOptions::default(), &mut warnings);
-    if let Some(w) = warnings
-        .iter()
-        .find(|w| matches!(w.severity, printpdf::PdfParseErrorSeverity::Error))
-    {
-        return Err(Error::input(format!("PDF rendering failed: {}", w.msg)));
+    let mut pdf = lopdf::Document::with_version("1.7");
+    // A classic table, not lopdf's default cross-reference stream: the signer appends an
+    // incremental update with a classic table, and old readers need one throughout.
+    pdf.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+    let pages_id = pdf.new_object_id();
+    let mut font_refs = Dictionary::new();
+    for (name, e) in &faces {
+        let bold = *name == b"B";
+        let id = font_objects(&mut pdf, fonts.face(bold), e);
+        font_refs.set(*name, Object::Reference(id));
     }
+    let resources = pdf.add_object(Dictionary::from_iter(vec![(
+        "Font",
+        Object::Dictionary(font_refs),
+    )]));
+    let mut kids = Vec::with_capacity(pages.len());
+    for page in pages {
+        let content = deflate(&page_content(page, &embedded));
+        let content = pdf.add_object(Stream::new(
+            Dictionary::from_iter(vec![("Filter", Object::Name(b"FlateDecode".to_vec()))]),
+            content,
+        ));
+        kids.push(Object::Reference(pdf.add_object(Dictionary::from_iter(
+            vec![
+                ("Type", Object::Name(b"Page".to_vec())),
+                ("Parent", Object::Reference(pages_id)),
+                (
+                    "MediaBox",
+                    Object::Array(vec![
+                        0.into(),
+                        0.into(),
+                        Object::Real(PAGE_W),
+                        Object::Real(PAGE_H),
+                    ]),
+                ),
+                ("Resources", Object::Reference(resources)),
+                ("Contents", Object::Reference(content)),
+            ],
+        ))));
+    }
+    let count = kids.len() as i64;
+    pdf.objects.insert(
+        pages_id,
+        Object::Dictionary(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Pages".to_vec())),
+            ("Kids", Object::Array(kids)),
+            ("Count", Object::Integer(count)),
+        ])),
+    );
+    let catalog = pdf.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Catalog".to_vec())),
+        ("Pages", Object::Reference(pages_id)),
+    ]));
+    pdf.trailer.set("Root", Object::Reference(catalog));
+
     finish(&mut pdf, meta, attachments, digest)
         .map_err(|e| Error::input(format!("PDF assembly failed: {e}")))?;
-    if !pdf
+    // One contiguous cross-reference section, 1..=n: a hole is damage to poppler.
+    debug_assert!(pdf
         .objects
         .keys()
         .enumerate()
-        .all(|(i, (num, gen))| *num as usize == i + 1 && *gen == 0)
-    {
-        pdf.renumber_objects(); // one contiguous cross-reference section, 1..=n
-    }
+        .all(|(i, (num, gen))| *num as usize == i + 1 && *gen == 0));
     compress(&mut pdf);
     let mut out = Vec::with_capacity(64 * 1024);
     pdf.save_to(&mut out)
@@ -91,25 +124,100 @@ pub fn write(
     Ok(out)
 }
 
-/// Flate level for every stream. Level 3 of miniz_oxide: the sample record is 42 KB
-/// against 41 KB at level 9, in a third of the time (compression was half the render time).
+/// The Type0 font (Identity-H over a CIDFontType2 with an identity CID-to-glyph map) that
+/// draws with `e`'s codes, and its descriptor, program and ToUnicode map.
+fn font_objects(pdf: &mut lopdf::Document, face: &Face, e: &Embedded) -> ObjectId {
+    let d = &face.descriptor;
+    let name = format!("{}+{}", e.tag, d.ps_name).into_bytes();
+    let mut program = Stream::new(
+        Dictionary::from_iter(vec![
+            ("Length1", Object::Integer(e.program_len as i64)),
+            ("Filter", Object::Name(b"FlateDecode".to_vec())),
+        ]),
+        e.program.clone(),
+    );
+    program.allows_compression = false;
+    let program = pdf.add_object(program);
+    let descriptor = pdf.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"FontDescriptor".to_vec())),
+        ("FontName", Object::Name(name.clone())),
+        ("Flags", Object::Integer(d.flags)),
+        (
+            "FontBBox",
+            Object::Array(d.bbox.iter().map(|v| (*v).into()).collect()),
+        ),
+        ("ItalicAngle", Object::Integer(d.italic_angle)),
+        ("Ascent", Object::Integer(d.ascent)),
+        ("Descent", Object::Integer(d.descent)),
+        ("CapHeight", Object::Integer(d.cap_height)),
+        ("StemV", Object::Integer(d.stem_v)),
+        ("FontFile2", Object::Reference(program)),
+    ]));
+    let mut to_unicode = Stream::new(
+        Dictionary::from_iter(vec![("Filter", Object::Name(b"FlateDecode".to_vec()))]),
+        e.to_unicode.clone(),
+    );
+    to_unicode.allows_compression = false;
+    let to_unicode = pdf.add_object(to_unicode);
+    let widths: Vec<Object> = e
+        .widths
+        .iter()
+        .map(|w| Object::Integer(*w as i64))
+        .collect();
+    let cid_font = Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(b"CIDFontType2".to_vec())),
+        ("BaseFont", Object::Name(name.clone())),
+        (
+            "CIDSystemInfo",
+            Object::Dictionary(Dictionary::from_iter(vec![
+                ("Registry", Object::string_literal("Adobe")),
+                ("Ordering", Object::string_literal("Identity")),
+                ("Supplement", Object::Integer(0)),
+            ])),
+        ),
+        ("FontDescriptor", Object::Reference(descriptor)),
+        ("W", Object::Array(vec![0.into(), Object::Array(widths)])),
+        ("CIDToGIDMap", Object::Name(b"Identity".to_vec())),
+    ]);
+    pdf.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(b"Type0".to_vec())),
+        ("BaseFont", Object::Name(name)),
+        ("Encoding", Object::Name(b"Identity-H".to_vec())),
+        (
+            "DescendantFonts",
+            Object::Array(vec![Object::Dictionary(cid_font)]),
+        ),
+        ("ToUnicode", Object::Reference(to_unicode)),
+    ]))
+}
+
+/// Flate level for every stream. zlib-rs at level 5: measured against miniz level 3 and
+/// zlib-rs level 3 in the batch (README, "Speed"), it is the cheapest that does not make
+/// records bigger.
 const FLATE_LEVEL: u32 = 5;
+
+/// zlib-compresses `bytes` at [`FLATE_LEVEL`].
+pub(super) fn deflate(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(bytes.len() / 2 + 64),
+        flate2::Compression::new(FLATE_LEVEL),
+    );
+    // Writing to a Vec does not fail.
+    enc.write_all(bytes).expect("Vec write");
+    enc.finish().expect("Vec write")
+}
 
 /// Compresses every stream not yet filtered (lopdf's own `compress` always uses level 9).
 fn compress(pdf: &mut lopdf::Document) {
-    use std::io::Write;
     for obj in pdf.objects.values_mut() {
         let Object::Stream(st) = obj else { continue };
         if !st.allows_compression || st.dict.has(b"Filter") {
             continue;
         }
-        let mut enc = flate2::write::ZlibEncoder::new(
-            Vec::with_capacity(st.content.len() / 2),
-            flate2::Compression::new(FLATE_LEVEL),
-        );
-        let Ok(packed) = enc.write_all(&st.content).and_then(|_| enc.finish()) else {
-            continue; // writing to a Vec does not fail; if it did, the stream stays plain
-        };
+        let packed = deflate(&st.content);
         if packed.len() < st.content.len() {
             st.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
             st.set_content(packed);
@@ -133,29 +241,29 @@ fn check_attachments(attachments: &[Attachment]) -> Result<()> {
     Ok(())
 }
 
-fn page_ops(page: &Page, regular: &FontId, bold: &FontId) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(page.items.len() * 4 + 8);
-    // Fills first (backgrounds and rules), then all text in reading order.
+/// A page's content stream, written directly: fills first (backgrounds and rules), then
+/// all text in reading order, each state change only when it changes.
+fn page_content<'a>(page: &Page, embedded: &impl Fn(bool) -> &'a Embedded) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = Vec::with_capacity(page.items.len() * 48 + 64);
     let mut fill: Option<[f32; 3]> = None;
     for item in &page.items {
         if let Item::Rect { x, y, w, h, color } = item {
             if fill != Some(*color) {
-                ops.push(Op::SetFillColor { col: rgb(*color) });
+                set_fill(&mut out, *color);
                 fill = Some(*color);
             }
-            ops.push(Op::DrawRectangle {
-                rectangle: Rect {
-                    x: Pt(*x),
-                    y: Pt(PAGE_H - y - h),
-                    width: Pt(*w),
-                    height: Pt(*h),
-                    mode: Some(printpdf::PaintMode::Fill),
-                    winding_order: None,
-                },
-            });
+            let _ = writeln!(
+                out,
+                "{} {} {} {} re f",
+                num(*x),
+                num(PAGE_H - y - h),
+                num(*w),
+                num(*h)
+            );
         }
     }
-    ops.push(Op::StartTextSection);
+    out.extend_from_slice(b"BT\n");
     let mut font: Option<(bool, f32)> = None;
     fill = None;
     for item in &page.items {
@@ -163,46 +271,43 @@ fn page_ops(page: &Page, regular: &FontId, bold: &FontId) -> Vec<Op> {
             x,
             y,
             size,
-            bold: b,
+            bold,
             color,
             text,
         } = item
         {
-            if font != Some((*b, *size)) {
-                let id = if *b { bold } else { regular };
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(id.clone()),
-                    size: Pt(*size),
-                });
-                font = Some((*b, *size));
+            if font != Some((*bold, *size)) {
+                let name = if *bold { "B" } else { "R" };
+                let _ = writeln!(out, "/{name} {} Tf", num(*size));
+                font = Some((*bold, *size));
             }
             if fill != Some(*color) {
-                ops.push(Op::SetFillColor { col: rgb(*color) });
+                set_fill(&mut out, *color);
                 fill = Some(*color);
             }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(round2(*x)), Pt(round2(PAGE_H - y))),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(text.clone())],
-            });
+            let _ = writeln!(out, "1 0 0 1 {} {} Tm", num(*x), num(PAGE_H - y));
+            embedded(*bold).encode(text, &mut out);
+            out.extend_from_slice(b" Tj\n");
         }
     }
-    ops.push(Op::EndTextSection);
-    ops
+    out.extend_from_slice(b"ET\n");
+    out
 }
 
-fn round2(v: f32) -> f32 {
-    (v * 100.0).round() / 100.0
+fn set_fill(out: &mut Vec<u8>, [r, g, b]: [f32; 3]) {
+    use std::io::Write;
+    let _ = writeln!(out, "{} {} {} rg", num(r), num(g), num(b));
 }
 
-fn rgb(c: [f32; 3]) -> Color {
-    Color::Rgb(printpdf::Rgb {
-        r: c[0],
-        g: c[1],
-        b: c[2],
-        icc_profile: None,
-    })
+/// A number in a content stream: at most two decimals (1/7200 inch), no trailing zeros.
+fn num(v: f32) -> String {
+    let r = (v * 100.0).round() / 100.0;
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        let s = format!("{r:.2}");
+        s.trim_end_matches('0').to_string()
+    }
 }
 
 /// Metadata, document ID, language and embedded files: what printpdf does not write, or
@@ -356,11 +461,7 @@ fn output_intent(pdf: &mut lopdf::Document) -> Object {
     ]))
 }
 
-const PRODUCER: &str = concat!(
-    "dataskydd ",
-    env!("CARGO_PKG_VERSION"),
-    " (printpdf, lopdf)"
-);
+const PRODUCER: &str = concat!("dataskydd ", env!("CARGO_PKG_VERSION"), " (lopdf)");
 
 /// A PDF text string: PDFDocEncoding for printable ASCII, else UTF-16BE with a BOM.
 fn text(s: &str) -> Object {
