@@ -17,13 +17,20 @@ use super::fonts::Face;
 /// of some 10–20 KB).
 const CACHE_SETS: usize = 128;
 
+/// Code points below this are looked up in a table (U+0000–U+07FF: Latin, Greek, Cyrillic
+/// and the punctuation the templates use).
+const LOW: usize = 0x800;
+
 /// One face subset to one set of characters, ready to be written into a PDF.
 pub struct Embedded {
     /// The six-capital subset tag (ISO 32000-1, 9.6.4), derived from the character set:
     /// the same subset has the same tag in every document, another subset another tag.
     pub tag: String,
-    /// The code (CID, two bytes under Identity-H) each character is drawn with.
-    codes: HashMap<char, u16>,
+    /// The code (CID, two bytes under Identity-H) each character is drawn with: a table
+    /// for code points below [`LOW`] (looked up for every character of every record), a map
+    /// for the rest. A character not in the set is drawn as .notdef (0).
+    low: Vec<u16>,
+    high: HashMap<char, u16>,
     /// The subset font program, zlib-compressed, and its uncompressed length (`/Length1`).
     pub program: Vec<u8>,
     pub program_len: usize,
@@ -57,13 +64,19 @@ impl Embedded {
     fn make(face: &Face, chars: &BTreeSet<char>) -> Embedded {
         // Glyphs in character order, so the codes follow from the set alone.
         let mut remapper = subsetter::GlyphRemapper::new();
-        let mut codes = HashMap::with_capacity(chars.len());
+        let mut low = vec![0u16; LOW];
+        let mut high = HashMap::new();
         let mut unicode: Vec<(u16, char)> = Vec::with_capacity(chars.len());
         for &c in chars {
             let gid = face.glyph(c);
             let seen = remapper.get(gid).is_some();
             let cid = remapper.remap(gid);
-            codes.insert(c, cid);
+            match low.get_mut(c as usize) {
+                Some(slot) => *slot = cid,
+                None => {
+                    high.insert(c, cid);
+                }
+            }
             if !seen && gid != 0 {
                 unicode.push((cid, c));
             }
@@ -85,10 +98,14 @@ impl Embedded {
             .collect();
         Embedded {
             tag,
-            codes,
+            low,
+            high,
             program_len: program.len(),
-            program: super::pdf::deflate(&program),
-            to_unicode: super::pdf::deflate(to_unicode(&unicode).as_bytes()),
+            program: super::pdf::deflate_at(&program, super::pdf::FLATE_ONCE),
+            to_unicode: super::pdf::deflate_at(
+                to_unicode(&unicode).as_bytes(),
+                super::pdf::FLATE_ONCE,
+            ),
             widths,
         }
     }
@@ -98,7 +115,10 @@ impl Embedded {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
         out.push(b'<');
         for c in text.chars() {
-            let cid = self.codes.get(&c).copied().unwrap_or(0);
+            let cid = match self.low.get(c as usize) {
+                Some(cid) => *cid,
+                None => self.high.get(&c).copied().unwrap_or(0),
+            };
             for shift in [12, 8, 4, 0] {
                 out.push(HEX[(cid >> shift) as usize & 0xF]);
             }
