@@ -296,7 +296,7 @@ pub fn render_signed(
             _ => None,
         };
         if let Some(q) =
-            questionnaire.and_then(|id| crate::questionnaire::Questionnaire::load(id).ok())
+            questionnaire.and_then(|id| crate::questionnaire::Questionnaire::shared(id).ok())
         {
             obj.insert("questionnaire".into(), json!(q.id));
             obj.insert("questionnaire_version".into(), json!(q.version));

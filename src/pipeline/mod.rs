@@ -315,7 +315,7 @@ pub fn run<K: Kind>(
     opts: &Options,
 ) -> Result<Done<K::Outcome>> {
     let q = match kind.questionnaire() {
-        Some(name) => Some(Questionnaire::load(name)?),
+        Some(name) => Some(Questionnaire::shared(name)?),
         None => None,
     };
     let (text, file, value) = match (&q, answers) {
@@ -359,7 +359,7 @@ pub fn run<K: Kind>(
         });
     }
     let none = Questionnaire::none();
-    let qref = q.as_ref().unwrap_or(&none);
+    let qref: &Questionnaire = q.unwrap_or(&none);
     let kept = kind.kept_answers(qref, &text, &value, &typed);
     let mut written = Written::default();
     let case = Case {
@@ -418,7 +418,7 @@ pub fn reevaluate<K: Kind>(ws: Option<&Workspace>, kind: &K, answers_toml: &str)
     let name = kind.questionnaire().ok_or_else(|| {
         Error::Usage("internal: a kind without a questionnaire has no answers to re-run".into())
     })?;
-    let q = Questionnaire::load(name)?;
+    let q = Questionnaire::shared(name)?;
     let file = Path::new("answers.toml");
     let value = q.validate(answers_toml, file)?;
     let source = Source {

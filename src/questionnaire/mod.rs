@@ -228,19 +228,25 @@ impl Questionnaire {
     /// loads one for every record it writes (6.5 % of `assess --all`'s CPU in the perf
     /// profile of issue 13 when parsed each time).
     pub fn load(id: &str) -> Result<Questionnaire> {
-        static PARSED: std::sync::OnceLock<
-            std::sync::Mutex<std::collections::HashMap<String, Questionnaire>>,
-        > = std::sync::OnceLock::new();
+        Self::shared(id).cloned()
+    }
+
+    /// The built-in questionnaire `id`, parsed once per process and shared: a batch reads
+    /// it for every record, and cloning it each time was ≈1 % of `assess --all`'s CPU.
+    /// (There are a handful of built-ins, so each is kept for the life of the process.)
+    pub fn shared(id: &str) -> Result<&'static Questionnaire> {
+        type Cache = std::sync::Mutex<std::collections::HashMap<String, &'static Questionnaire>>;
+        static PARSED: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
         let cache = PARSED.get_or_init(Default::default);
         if let Some(q) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
-            return Ok(q.clone());
+            return Ok(*q);
         }
         let q = Self::load_uncached(id)?;
-        cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.to_string(), q.clone());
-        Ok(q)
+        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        // Two threads may both parse it once; the first one kept is the one shared.
+        Ok(*cache
+            .entry(id.to_string())
+            .or_insert_with(|| Box::leak(Box::new(q))))
     }
 
     fn load_uncached(id: &str) -> Result<Questionnaire> {

@@ -24,7 +24,7 @@ use super::cert::{cert_info, CertInfo, Signer};
 use crate::i18n::t;
 
 /// The signature algorithm CMS names for a certificate's key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyKind {
     /// ECDSA (P-256) with SHA-256: `ecdsa-with-SHA256`.
     EcdsaP256,
