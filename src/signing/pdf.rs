@@ -94,7 +94,9 @@ pub const TIMESTAMP_RESERVE: usize = 12 * 1024;
 pub fn cms_size(chain: &[Vec<u8>], kind: KeyKind, with_timestamp: bool) -> Result<usize> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    static SIZES: OnceLock<Mutex<HashMap<([u8; 32], KeyKind), usize>>> = OnceLock::new();
+    /// (SHA-256 of the chain, key kind) → the dummy CMS's length.
+    type Sizes = Mutex<HashMap<([u8; 32], KeyKind), usize>>;
+    static SIZES: OnceLock<Sizes> = OnceLock::new();
     let mut h = ring::digest::Context::new(&ring::digest::SHA256);
     for cert in chain {
         h.update(&(cert.len() as u64).to_be_bytes());
