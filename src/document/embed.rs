@@ -19,7 +19,7 @@ const CACHE_SETS: usize = 128;
 
 /// Code points below this are looked up in a table (U+0000–U+07FF: Latin, Greek, Cyrillic
 /// and the punctuation the templates use).
-const LOW: usize = 0x800;
+pub(super) const LOW: usize = 0x800;
 
 /// One face subset to one set of characters, ready to be written into a PDF.
 pub struct Embedded {

@@ -322,7 +322,7 @@ fn push_num(out: &mut Vec<u8>, v: f32) {
         out.push(b'-');
     }
     let (int, frac) = (n.unsigned_abs() / 100, n.unsigned_abs() % 100);
-    push_uint(out, int);
+    out.extend_from_slice(itoa::Buffer::new().format(int).as_bytes());
     if frac != 0 {
         out.push(b'.');
         out.push(b'0' + (frac / 10) as u8);
@@ -332,42 +332,32 @@ fn push_num(out: &mut Vec<u8>, v: f32) {
     }
 }
 
-fn push_uint(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
-}
-
 /// The characters one face draws in a document: a bit per code point below U+0800 (every
 /// Latin letter and punctuation mark the templates use), a set for the rest. Inserting
 /// each of a record's ≈20,000 characters into a `BTreeSet` was 4.5 % of the batch's CPU.
-#[derive(Default)]
 struct CharSet {
-    low: Vec<u64>,
+    low: [u64; super::embed::LOW / 64],
     high: BTreeSet<char>,
 }
 
-impl CharSet {
-    const LOW: usize = 0x800;
-
-    fn extend(&mut self, text: &str) {
-        if self.low.is_empty() {
-            self.low = vec![0; Self::LOW / 64];
+impl Default for CharSet {
+    fn default() -> Self {
+        CharSet {
+            low: [0; super::embed::LOW / 64],
+            high: BTreeSet::new(),
         }
+    }
+}
+
+impl CharSet {
+    fn extend(&mut self, text: &str) {
         for c in text.chars() {
             let i = c as usize;
-            if i < Self::LOW {
-                self.low[i / 64] |= 1 << (i % 64);
-            } else {
-                self.high.insert(c);
+            match self.low.get_mut(i / 64) {
+                Some(bits) => *bits |= 1 << (i % 64),
+                None => {
+                    self.high.insert(c);
+                }
             }
         }
     }

@@ -444,15 +444,7 @@ pub fn because_questions(q: &crate::questionnaire::Questionnaire, keys: &[String
 
 /// The built-in questionnaire `id`, parsed once per process (records in a batch share it).
 pub fn questionnaire(id: &str) -> Option<&'static crate::questionnaire::Questionnaire> {
-    use std::sync::OnceLock;
-    static ALL: OnceLock<Vec<crate::questionnaire::Questionnaire>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        crate::questionnaire::ids()
-            .filter_map(|i| crate::questionnaire::Questionnaire::load(i).ok())
-            .collect()
-    })
-    .iter()
-    .find(|q| q.id == id)
+    crate::questionnaire::Questionnaire::shared(id).ok()
 }
 
 /// A finding as records show it: title in words, the code beside it, sources, and the
