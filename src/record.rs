@@ -390,6 +390,14 @@ pub fn render_markup(record: &Record) -> Result<String> {
         .map_err(|e| Error::input(format!("template {}.{lang}.hbs: {e}", record.template)))
 }
 
+/// Compiles the record template `name` in `lang` into the per-process cache (see
+/// [`crate::pipeline::prewarm`]); an unknown name is left for the render to report.
+pub fn prepare_template(name: &str, lang: &str) {
+    if let Ok(text) = template(name, lang) {
+        document::compile_template(text);
+    }
+}
+
 /// The templates compiled into the binary.
 fn template(name: &str, lang: &str) -> Result<&'static str> {
     TEMPLATES

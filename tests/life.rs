@@ -448,6 +448,87 @@ fn assessments_open_actions_and_a_reassessment_resolves_them_and_says_so() {
     assert_eq!(all["actions"].as_array().unwrap().len(), actions.len());
 }
 
+/// One `assess` reads its account's actions through `actions.csv.index`, not the whole
+/// register: ids still continue across accounts, rows appended by other commands are
+/// seen, a deleted index is rebuilt, and a changed row is refused, never hidden.
+#[test]
+fn the_action_index_keeps_ids_in_order_and_is_rebuilt_and_never_hides_tampering() {
+    let ws = school();
+    ws.write("as.toml", &assess_answers());
+    let assess = |id: &str| {
+        ws.run(&["assess", id, "--answers", "as.toml", "--json"])
+            .ok()
+            .json()
+    };
+    let ids = |v: &serde_json::Value| -> Vec<u64> {
+        v["actions_opened"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap()[2..].parse().unwrap())
+            .collect()
+    };
+    for id in ["runbacka-ig", "edsberg-ig"] {
+        apply(&ws, id, APPLICATION).ok();
+        ws.run(&[
+            "account",
+            "decide",
+            id,
+            "--approve",
+            "--reason",
+            "Uppfyller policyn",
+            "--signer",
+            "Eva Lind",
+            "--signer",
+            "Omar Haddad",
+        ])
+        .ok();
+    }
+    let first = ids(&assess("runbacka-ig"));
+    assert!(!first.is_empty());
+    // The first assessment made the register; the second builds its index.
+    let second = ids(&assess("edsberg-ig"));
+    assert!(ws.file("actions.csv.index").exists());
+    assert_eq!(
+        second[0],
+        first.iter().max().unwrap() + 1,
+        "{first:?} {second:?}"
+    );
+    // Another command appends (the action is done): the next assessment reads that row
+    // after the index, and the finding that still fires becomes a new action, numbered on.
+    let done = format!("a-{:04}", first[0]);
+    ws.run(&["action", "done", &done, "--note", "Rutin på plats"])
+        .ok();
+    let third = ids(&assess("runbacka-ig"));
+    assert_eq!(third, vec![second.iter().max().unwrap() + 1]);
+    // Deleted: rebuilt; nothing new opens for findings with open actions.
+    std::fs::remove_file(ws.file("actions.csv.index")).unwrap();
+    assert!(ids(&assess("edsberg-ig")).is_empty());
+    assert!(ws.file("actions.csv.index").exists());
+    // One of edsberg's rows changed (same length, so the indexed offsets still hold), with
+    // its own hash recomputed: refused by the index's check of the row, naming it.
+    let s = ws.read("actions.csv");
+    let (n, row) = s
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("edsberg-ig"))
+        .unwrap();
+    let cut = row.rfind(',').unwrap();
+    let body = row[..cut].replace("Eva Lind", "Eva Lund");
+    let edited = s.replacen(
+        row,
+        &format!("{body},{}", dataskydd::ledger::sha256_hex(body.as_bytes())),
+        1,
+    );
+    ws.write("actions.csv", &edited);
+    ws.run(&["assess", "edsberg-ig", "--answers", "as.toml"])
+        .code(1)
+        .stderr_has(&format!("rad {}", n + 1));
+    ws.run(&["action", "list"])
+        .code(1)
+        .stderr_has("actions.csv");
+}
+
 #[test]
 fn actions_done_assign_and_filters() {
     let ws = school();

@@ -122,12 +122,7 @@ impl Relationship {
 /// Each distinct template text is compiled once per process and kept (a batch renders the
 /// same few templates hundreds of times).
 pub fn render_template(template: &str, data: &serde_json::Value) -> Result<String> {
-    let name: String = ring::digest::digest(&ring::digest::SHA256, template.as_bytes())
-        .as_ref()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let name = template_name(template);
     {
         let reg = registry().read().unwrap_or_else(|e| e.into_inner());
         if reg.has_template(&name) {
@@ -143,6 +138,32 @@ pub fn render_template(template: &str, data: &serde_json::Value) -> Result<Strin
             .map_err(|e| template_error(e.into()))?;
     }
     reg.render(&name, data).map_err(template_error)
+}
+
+/// Compiles `template` into the per-process cache [`render_template`] uses, without
+/// rendering it: a record's template compiled on another thread while the decision runs
+/// (e.g. on another thread while the decision runs). An error is left for the render.
+pub fn compile_template(template: &str) {
+    let name = template_name(template);
+    let mut reg = registry().write().unwrap_or_else(|e| e.into_inner());
+    if !reg.has_template(&name) && reg.get_templates().len() < MAX_CACHED_TEMPLATES {
+        let _ = reg.register_template_string(&name, template);
+    }
+}
+
+/// Loads the fonts' tables (parsed once per process), e.g. on another thread before the
+/// first layout needs them.
+pub fn prepare_fonts() {
+    let _ = fonts::Fonts::get();
+}
+
+fn template_name(template: &str) -> String {
+    ring::digest::digest(&ring::digest::SHA256, template.as_bytes())
+        .as_ref()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Bound on compiled templates kept; the cache starts over when it is reached.

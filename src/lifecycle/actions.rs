@@ -99,11 +99,20 @@ impl Board {
         b
     }
 
+    /// The board of one account: its rows (in register order) and the highest action
+    /// sequence number of the whole register ([`crate::registers::actions::of_account`]).
+    /// Plans for that account only; the next id is still the register's next.
+    pub fn of_account(rows: &[Row], max_id: usize) -> Board {
+        let mut b = Board::of(rows);
+        b.max_id = b.max_id.max(max_id);
+        b
+    }
+
     /// One more row of the register, in register order.
     pub fn apply(&mut self, r: &Row) {
         match r.event {
             Event::Opened => {
-                if let Some(n) = r.action.strip_prefix("a-").and_then(|n| n.parse().ok()) {
+                if let Some(n) = crate::registers::actions::sequence(&r.action) {
                     self.max_id = self.max_id.max(n);
                 }
                 self.states.insert(

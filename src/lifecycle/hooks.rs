@@ -25,6 +25,21 @@ pub struct Memo {
     actions: Option<(u64, actions::Board)>,
     owners: Option<(u64, HashMap<String, String>)>,
     statuses: Option<(u64, Histories)>,
+    /// Kept for the accounts of a batch: the whole action register is read once and kept
+    /// up to date. Otherwise (one assessment) only its account's actions are read, through
+    /// the register's index: a whole read of a 300-account city's 703 KB `actions.csv` was
+    /// a fifth of one `assess`'s CPU (perf, 3 December 2026).
+    batch: bool,
+}
+
+impl Memo {
+    /// The memo of a batch (see the field `batch`).
+    pub fn for_batch() -> Memo {
+        Memo {
+            batch: true,
+            ..Memo::default()
+        }
+    }
 }
 
 fn len(p: &Path) -> u64 {
@@ -38,6 +53,18 @@ pub struct Assessed {
     pub found: Vec<Action>,
     /// The record, relative to the workspace.
     pub record: String,
+    /// Who owns the actions: the account's responsible (else its owner) as registered,
+    /// when the caller has read the account already; else looked up here.
+    pub owner: Option<String>,
+}
+
+/// Who owns an account's actions: its responsible, else its owner.
+pub fn action_owner(a: &accounts::Account) -> String {
+    if a.responsible.trim().is_empty() {
+        a.owner.clone()
+    } else {
+        a.responsible.clone()
+    }
 }
 
 /// Opens and resolves the actions of the assessment of `account` written to `record`
@@ -54,6 +81,7 @@ pub fn after_assessment(
         account: account.to_string(),
         found: found.to_vec(),
         record: record.to_string(),
+        owner: None,
     };
     Ok(after_assessments(ws, memo, &[one])?.remove(0))
 }
@@ -73,44 +101,52 @@ pub fn after_assessments(
     let at = now.to_rfc3339();
     let actions_path = ws.path(crate::registers::actions::FILE);
     let n = len(&actions_path);
-    if memo.actions.as_ref().map(|m| m.0) != Some(n) {
-        memo.actions = Some((
-            n,
-            actions::Board::of(&crate::registers::actions::read_all(&actions_path)?),
-        ));
-    }
-    let accounts_path = ws.accounts_csv();
-    let n = len(&accounts_path);
-    if memo.owners.as_ref().map(|m| m.0) != Some(n) {
-        let owners = accounts::read_all(&accounts_path)?
-            .into_iter()
-            .map(|a| {
-                let who = if a.responsible.trim().is_empty() {
-                    a.owner
-                } else {
-                    a.responsible
-                };
-                (a.id, who)
-            })
-            .collect();
-        memo.owners = Some((n, owners));
+    let one = match items {
+        [one] if !memo.batch && memo.actions.is_none() => Some(one),
+        _ => None,
+    };
+    let mut board = match one {
+        Some(item) => {
+            let (rows, max) = crate::registers::actions::of_account(&actions_path, &item.account)?;
+            actions::Board::of_account(&rows, max)
+        }
+        None => {
+            if memo.actions.as_ref().map(|m| m.0) != Some(n) {
+                memo.actions = Some((
+                    n,
+                    actions::Board::of(&crate::registers::actions::read_all(&actions_path)?),
+                ));
+            }
+            // Planned on the memo's board; if the append fails the memo is dropped, to be
+            // read again from the register.
+            memo.actions.take().expect("read above").1
+        }
+    };
+    if items.iter().any(|i| i.owner.is_none()) {
+        let accounts_path = ws.accounts_csv();
+        let n = len(&accounts_path);
+        if memo.owners.as_ref().map(|m| m.0) != Some(n) {
+            let owners = accounts::read_all(&accounts_path)?
+                .into_iter()
+                .map(|a| (a.id.clone(), action_owner(&a)))
+                .collect();
+            memo.owners = Some((n, owners));
+        }
     }
     let history_path = ws.path(account_history::FILE);
     let n = len(&history_path);
     if memo.statuses.as_ref().map(|m| m.0) != Some(n) {
         memo.statuses = Some((n, Histories::read(ws)?));
     }
-    // Planned on the memo's board; if the append fails the memo is dropped, to be read
-    // again from the register.
-    let mut board = memo.actions.take().expect("read above").1;
     let mut syncs = Vec::with_capacity(items.len());
     let mut new = Vec::new();
     let mut activate = Vec::new();
     for item in items {
-        let owner = memo
-            .owners
-            .as_ref()
-            .and_then(|m| m.1.get(&item.account).cloned());
+        let owner = item.owner.clone().or_else(|| {
+            memo.owners
+                .as_ref()
+                .and_then(|m| m.1.get(&item.account).cloned())
+        });
         let sync = board.plan_sync(
             &item.account,
             &item.found,
@@ -131,7 +167,9 @@ pub fn after_assessments(
         syncs.push(sync);
     }
     crate::registers::actions::append(&actions_path, &new)?;
-    memo.actions = Some((len(&actions_path), board));
+    if one.is_none() {
+        memo.actions = Some((len(&actions_path), board));
+    }
     for (account, record) in activate {
         let change = Change {
             line: 0,

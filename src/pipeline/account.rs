@@ -96,12 +96,19 @@ pub fn saved_path(ws: &Workspace, id: &str) -> PathBuf {
     ws.answers_dir("assess").join(format!("{id}.toml"))
 }
 
+/// The template of the record.
+const TEMPLATE: &str = "assessment";
+
 impl Kind for AccountAssessment {
     type Answers = Answers;
     type Outcome = Assessment;
 
     fn questionnaire(&self) -> Option<&'static str> {
         Some("account")
+    }
+
+    fn template(&self) -> Option<&'static str> {
+        Some(TEMPLATE)
     }
 
     fn typed(
@@ -170,7 +177,7 @@ impl Kind for AccountAssessment {
         let now = crate::clock::now();
         let outcome = case.outcome;
         Ok(RecordSpec {
-            template: "assessment",
+            template: TEMPLATE,
             data: crate::records::assessment::document_data(ws, q, outcome, case.text, &now),
             title: format!(
                 "{} – {}",
@@ -199,6 +206,10 @@ impl Kind for AccountAssessment {
                 account: self.account.clone(),
                 found: case.outcome.actions.clone(),
                 record,
+                owner: self
+                    .registered
+                    .as_ref()
+                    .map(crate::lifecycle::hooks::action_owner),
             },
         };
         // The assessment's row first, then its actions: as before, one group at a time.

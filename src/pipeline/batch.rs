@@ -173,7 +173,9 @@ impl Batch {
             keep_answers: false,
         };
         // The account-life step reads the registers once, not once per account.
-        let life = std::sync::Arc::default();
+        let life = std::sync::Arc::new(std::sync::Mutex::new(
+            crate::lifecycle::hooks::Memo::for_batch(),
+        ));
         // … and appends their rows in groups (one lock, checkpoint and fsync per group).
         let commits = std::sync::Arc::default();
         let started = std::time::Instant::now();

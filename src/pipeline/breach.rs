@@ -23,12 +23,19 @@ pub struct BreachEvaluation {
     pub fictional: bool,
 }
 
+/// The template of the record.
+const TEMPLATE: &str = "breach";
+
 impl Kind for BreachEvaluation {
     type Answers = Answers;
     type Outcome = Evaluation;
 
     fn questionnaire(&self) -> Option<&'static str> {
         Some("breach")
+    }
+
+    fn template(&self) -> Option<&'static str> {
+        Some(TEMPLATE)
     }
 
     fn typed(
@@ -138,7 +145,7 @@ impl Kind for BreachEvaluation {
             )
         );
         Ok(RecordSpec {
-            template: "breach",
+            template: TEMPLATE,
             data: crate::records::breach::data(
                 ws,
                 q,

@@ -28,6 +28,7 @@ pub mod closing;
 pub mod consent;
 pub mod decision;
 pub mod photo;
+pub mod prewarm;
 pub mod rerun;
 
 use std::path::{Path, PathBuf};
@@ -174,6 +175,12 @@ pub trait Kind {
     /// reasons), given as [`Answers::Value`], neither kept nor embedded in the record.
     fn questionnaire(&self) -> Option<&'static str>;
 
+    /// The template of the record this kind writes, when it is known before the decision:
+    /// [`run`] prepares it on another thread meanwhile ([`prewarm`]).
+    fn template(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Validated answers → typed answers, with the workspace's checks (an unknown channel).
     /// Errors name the file, line and key through `source`; `notes` collects what the user
     /// should know but does not stop the run.
@@ -314,6 +321,11 @@ pub fn run<K: Kind>(
     answers: Answers,
     opts: &Options,
 ) -> Result<Done<K::Outcome>> {
+    if !opts.dry_run {
+        if let Some(t) = kind.template() {
+            prewarm::start(t);
+        }
+    }
     let q = match kind.questionnaire() {
         Some(name) => Some(Questionnaire::shared(name)?),
         None => None,

@@ -78,12 +78,19 @@ pub fn lookup(ws: &Workspace, a: &PhotoAnswers) -> Result<ConsentLookup> {
         .collect())
 }
 
+/// The template of the record.
+const TEMPLATE: &str = "photo_decision";
+
 impl Kind for PhotoDecision {
     type Answers = PhotoAnswers;
     type Outcome = Decision;
 
     fn questionnaire(&self) -> Option<&'static str> {
         Some("photo")
+    }
+
+    fn template(&self) -> Option<&'static str> {
+        Some(TEMPLATE)
     }
 
     fn typed(
@@ -182,7 +189,7 @@ impl Kind for PhotoDecision {
         let id = case.id.unwrap_or_default();
         let policy = self.policy(ws)?;
         Ok(RecordSpec {
-            template: "photo_decision",
+            template: TEMPLATE,
             data: crate::records::photo::data(
                 ws,
                 id,

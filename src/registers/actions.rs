@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::i18n::t;
 use crate::ledger::Ledger;
+use crate::registers::index;
 
 pub const FILE: &str = "actions.csv";
 
@@ -110,6 +111,7 @@ pub fn append(path: &Path, rows: &[Row]) -> Result<()> {
     Ok(())
 }
 
+/// Every row, in register order.
 ///
 /// The chain is verified first (exit 1 naming the first line that fails).
 pub fn read_all(path: &Path) -> Result<Vec<Row>> {
@@ -117,36 +119,104 @@ pub fn read_all(path: &Path) -> Result<Vec<Row>> {
     l.verify()?;
     let mut out = Vec::new();
     for r in l.read()? {
-        let f = r.fields;
-        let event = Event::parse(&f[2]).ok_or_else(|| {
-            Error::input(t(
-                &format!("okänd händelse '{}'", f[2]),
-                &format!("unknown event '{}'", f[2]),
-            ))
-            .in_file(path)
-            .at_line(r.line)
-            .field("event")
-        })?;
-        let mut it = f.into_iter();
-        let mut n = || it.next().unwrap_or_default();
-        let at = n();
-        let action = n();
-        let _ = n();
-        out.push(Row {
-            line: r.line,
-            at,
-            action,
-            event,
-            account: n(),
-            code: n(),
-            level: n(),
-            text: n(),
-            owner: n(),
-            due: n(),
-            note: n(),
-            by: n(),
-            record: n(),
-        });
+        out.push(row_of(r.line, r.fields, path)?);
     }
     Ok(out)
+}
+
+fn row_of(line: usize, f: Vec<String>, path: &Path) -> Result<Row> {
+    let event = Event::parse(&f[2]).ok_or_else(|| {
+        Error::input(t(
+            &format!("okänd händelse '{}'", f[2]),
+            &format!("unknown event '{}'", f[2]),
+        ))
+        .in_file(path)
+        .at_line(line)
+        .field("event")
+    })?;
+    let mut it = f.into_iter();
+    let mut n = || it.next().unwrap_or_default();
+    let at = n();
+    let action = n();
+    let _ = n();
+    Ok(Row {
+        line,
+        at,
+        action,
+        event,
+        account: n(),
+        code: n(),
+        level: n(),
+        text: n(),
+        owner: n(),
+        due: n(),
+        note: n(),
+        by: n(),
+        record: n(),
+    })
+}
+
+const C_ACTION: usize = 1;
+const C_EVENT: usize = 2;
+const C_ACCOUNT: usize = 3;
+
+/// The sequence number of an action id (`a-0042` → 42).
+pub fn sequence(id: &str) -> Option<usize> {
+    id.strip_prefix("a-").and_then(|n| n.parse().ok())
+}
+
+/// One account's rows, in register order, and the highest action sequence number given
+/// out in the whole register: what an assessment of one account needs to plan its actions
+/// ([`crate::lifecycle::actions::Board::of_account`]), without reading every account's rows.
+///
+/// Through the sidecar `actions.csv.index` (by account, and by event: ids are given out in
+/// order, so the last `opened` row holds the highest), rebuilt by one verified pass when it
+/// is missing, stale or does not match the chain's head ([`crate::registers::index`]); a
+/// register that fails its chain is refused, as [`read_all`] refuses it.
+pub fn of_account(path: &Path, account: &str) -> Result<(Vec<Row>, usize)> {
+    if !path.exists() {
+        return Ok((Vec::new(), 0));
+    }
+    let l = ledger(path);
+    let all = [index::key(b'a', account.as_bytes())];
+    let last = [index::key(b'e', Event::Opened.code().as_bytes())];
+    for attempt in 0..2 {
+        let mut rows = Vec::new();
+        let mut max = 0;
+        let hit = index::lookup_with(
+            &l,
+            &index::Query {
+                all: &all,
+                last: &last,
+                held: false,
+                tail_limit: index::balanced_tail,
+            },
+            |line, f| {
+                if f.get(C_EVENT) == Event::Opened.code().as_bytes() {
+                    max = max.max(sequence(f.str(C_ACTION)).unwrap_or(0));
+                }
+                if f.get(C_ACCOUNT) == account.as_bytes() {
+                    rows.push(row_of(line, f.strings(COLUMNS.len()), path)?);
+                }
+                Ok(())
+            },
+        )?;
+        if hit.is_some() {
+            return Ok((rows, max));
+        }
+        if attempt == 0 {
+            index::build(&l, &[(b'a', C_ACCOUNT), (b'e', C_EVENT)])?;
+        }
+    }
+    let all = read_all(path)?;
+    let max = all
+        .iter()
+        .filter(|r| r.event == Event::Opened)
+        .filter_map(|r| sequence(&r.action))
+        .max()
+        .unwrap_or(0);
+    Ok((
+        all.into_iter().filter(|r| r.account == account).collect(),
+        max,
+    ))
 }

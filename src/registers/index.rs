@@ -152,8 +152,51 @@ pub fn lookup_held(
     ledger: &Ledger,
     keys: &[u64],
     held: bool,
+    f: impl FnMut(usize, &Fields) -> Result<()>,
+) -> Result<Option<()>> {
+    lookup_with(
+        ledger,
+        &Query {
+            all: keys,
+            last: &[],
+            held,
+            tail_limit: |_| TAIL_LIMIT,
+        },
+        f,
+    )
+}
+
+/// What [`lookup_with`] looks up.
+pub struct Query<'a> {
+    /// Every indexed row with one of these keys.
+    pub all: &'a [u64],
+    /// Only the last indexed row with each of these keys (e.g. the newest action opened:
+    /// its id is the highest given out so far).
+    pub last: &'a [u64],
+    /// The caller holds the register's write lock: none is taken here.
+    pub held: bool,
+    /// How many bytes after the indexed end are read directly (given the indexed length)
+    /// before the index is taken as too far behind and rebuilt.
+    pub tail_limit: fn(u64) -> u64,
+}
+
+/// The tail limit for a register that grows by a few KB per write and is read on every
+/// write (the action register: one `assess` appends ~2 KB): reading a tail of `L` bytes
+/// on every write against one full rebuild every `L / 4 KB` writes costs least, per write,
+/// at `L = √(2 · 4 KB · covered)`; never below 64 KB.
+pub fn balanced_tail(covered: u64) -> u64 {
+    ((2 * 4096 * covered) as f64).sqrt().max(65536.0) as u64
+}
+
+/// The rows the query selects, each verified, in register order, followed by every row
+/// after the indexed end (those not indexed yet: the caller filters them). `None` when the
+/// index cannot be used as it is (the caller rebuilds it or scans).
+pub fn lookup_with(
+    ledger: &Ledger,
+    q: &Query,
     mut f: impl FnMut(usize, &Fields) -> Result<()>,
 ) -> Result<Option<()>> {
+    let held = q.held;
     let ipath = index_path(&ledger.path);
     let mut ix = match files::open_read(&ipath) {
         Ok(f) => f,
@@ -162,8 +205,13 @@ pub fn lookup_held(
     let Some(h) = read_header(&mut ix) else {
         return Ok(None);
     };
-    let Some(tail) =
-        ledger.tail_after_held(h.covered, h.lines as usize, &h.head, TAIL_LIMIT, held)?
+    let Some(tail) = ledger.tail_after_held(
+        h.covered,
+        h.lines as usize,
+        &h.head,
+        (q.tail_limit)(h.covered),
+        held,
+    )?
     else {
         return Ok(None);
     };
@@ -172,18 +220,22 @@ pub fn lookup_held(
         reg.lock_shared().at(&ledger.path)?;
     }
     let mut hits: Vec<(u64, u32, u32)> = Vec::new();
-    for &k in keys {
-        // Lower bound by binary search over the fixed-size entries.
+    // The first entry whose key is not below `k` (entries are sorted by key, then offset).
+    let lower_bound = |ix: &mut File, k: u64, strict: bool| -> Result<u64> {
         let (mut lo, mut hi) = (0u64, h.n);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            if entry(&mut ix, mid).at(&ipath)?.0 < k {
+            let e = entry(ix, mid).at(&ipath)?.0;
+            if e < k || (strict && e == k) {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
-        let mut i = lo;
+        Ok(lo)
+    };
+    for &k in q.all {
+        let mut i = lower_bound(&mut ix, k, false)?;
         while i < h.n {
             let e = entry(&mut ix, i).at(&ipath)?;
             if e.0 != k {
@@ -191,6 +243,15 @@ pub fn lookup_held(
             }
             hits.push((e.1, e.2, e.3));
             i += 1;
+        }
+    }
+    for &k in q.last {
+        let end = lower_bound(&mut ix, k, true)?;
+        if end > 0 {
+            let e = entry(&mut ix, end - 1).at(&ipath)?;
+            if e.0 == k {
+                hits.push((e.1, e.2, e.3));
+            }
         }
     }
     hits.sort_unstable();
