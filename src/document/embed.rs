@@ -40,13 +40,18 @@ pub struct Embedded {
     pub widths: Vec<u16>,
 }
 
+type Cache = Mutex<HashMap<(bool, Vec<char>), Arc<Embedded>>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
 impl Embedded {
     /// The embedding of `face` for exactly the characters `chars`, from the cache or made.
     pub fn get(face: &'static Face, bold: bool, chars: &BTreeSet<char>) -> Arc<Embedded> {
-        type Cache = Mutex<HashMap<(bool, Vec<char>), Arc<Embedded>>>;
-        static CACHE: OnceLock<Cache> = OnceLock::new();
         let key = (bold, chars.iter().copied().collect::<Vec<_>>());
-        let cache = CACHE.get_or_init(Default::default);
+        let cache = cache();
         if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return hit.clone();
         }
@@ -59,6 +64,15 @@ impl Embedded {
         }
         cache.insert(key, made.clone());
         made
+    }
+
+    /// Whether the embedding of exactly `chars` is in the cache (nothing to make).
+    pub fn is_cached(bold: bool, chars: &BTreeSet<char>) -> bool {
+        let key = (bold, chars.iter().copied().collect::<Vec<_>>());
+        cache()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(&key)
     }
 
     fn make(face: &Face, chars: &BTreeSet<char>) -> Embedded {
