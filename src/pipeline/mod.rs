@@ -323,7 +323,7 @@ pub fn run<K: Kind>(
 ) -> Result<Done<K::Outcome>> {
     if !opts.dry_run {
         if let Some(t) = kind.template() {
-            prewarm::start(t);
+            prewarm::start(ws, t);
         }
     }
     let q = match kind.questionnaire() {

@@ -101,6 +101,17 @@ pub fn cached_signer(ws: &Workspace) -> Result<Arc<dyn DigestSigner>> {
     Ok(s)
 }
 
+/// Loads this run's signer into the cache [`cached_signer`] keeps, when it is a key file
+/// (never a PKCS#11 token or signing service: those may ask for a PIN), e.g. on another
+/// thread while the decision runs (`pipeline::prewarm`): reading the key and deriving and
+/// checking its public point was 5.8 % of one `assess`'s CPU. An error is left for the
+/// signing itself to report.
+pub fn prepare(ws: &Workspace) {
+    if ws.config.signing.pkcs11.is_none() {
+        let _ = cached_signer(ws);
+    }
+}
+
 /// The key of the person `name` (a certificate in `keys/` whose CN is `name`).
 pub fn signer_named(ws: &Workspace, name: &str) -> Result<Signer> {
     let dir = ws.keys_dir();
