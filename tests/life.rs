@@ -470,19 +470,7 @@ fn the_action_index_keeps_ids_in_order_and_is_rebuilt_and_never_hides_tampering(
     };
     for id in ["runbacka-ig", "edsberg-ig"] {
         apply(&ws, id, APPLICATION).ok();
-        ws.run(&[
-            "account",
-            "decide",
-            id,
-            "--approve",
-            "--reason",
-            "Uppfyller policyn",
-            "--signer",
-            "Eva Lind",
-            "--signer",
-            "Omar Haddad",
-        ])
-        .ok();
+        approve(&ws, id).ok();
     }
     let first = ids(&assess("runbacka-ig"));
     assert!(!first.is_empty());
