@@ -161,20 +161,20 @@ pub fn find(path: &Path, id: &str) -> Result<Account> {
 fn indexed(path: &Path, id: &str) -> Result<Option<Account>> {
     let l = ledger(path);
     let key = [crate::registers::index::key(b'i', id.as_bytes())];
-    for attempt in 0..2 {
-        let mut found = None;
-        let hit = crate::registers::index::lookup(&l, &key, |_, f| {
-            if found.is_none() && f.get(0) == id.as_bytes() {
-                found = Some(Account::from_fields(&f.strings(COLUMNS.len())));
-            }
-            Ok(())
-        })?;
-        if hit.is_some() {
-            return Ok(found);
+    let q = crate::registers::index::Query {
+        all: &key,
+        last: &[],
+        held: false,
+        tail_limit: crate::registers::index::balanced_tail,
+    };
+    let mut found = None;
+    if crate::registers::index::lookup_or_build(&l, &[(b'i', 0)], &q, |_, f| {
+        if found.is_none() && f.get(0) == id.as_bytes() {
+            found = Some(Account::from_fields(&f.strings(COLUMNS.len())));
         }
-        if attempt == 0 {
-            crate::registers::index::build(&l, &[(b'i', 0)])?;
-        }
+        Ok(())
+    })? {
+        return Ok(found);
     }
     Ok(read_all(path)?.into_iter().find(|a| a.id == id))
 }

@@ -180,33 +180,25 @@ pub fn of_account(path: &Path, account: &str) -> Result<(Vec<Row>, usize)> {
     let l = ledger(path);
     let all = [index::key(b'a', account.as_bytes())];
     let last = [index::key(b'e', Event::Opened.code().as_bytes())];
-    for attempt in 0..2 {
-        let mut rows = Vec::new();
-        let mut max = 0;
-        let hit = index::lookup_with(
-            &l,
-            &index::Query {
-                all: &all,
-                last: &last,
-                held: false,
-                tail_limit: index::balanced_tail,
-            },
-            |line, f| {
-                if f.get(C_EVENT) == Event::Opened.code().as_bytes() {
-                    max = max.max(sequence(f.str(C_ACTION)).unwrap_or(0));
-                }
-                if f.get(C_ACCOUNT) == account.as_bytes() {
-                    rows.push(row_of(line, f.strings(COLUMNS.len()), path)?);
-                }
-                Ok(())
-            },
-        )?;
-        if hit.is_some() {
-            return Ok((rows, max));
+    let mut rows = Vec::new();
+    let mut max = 0;
+    let q = index::Query {
+        all: &all,
+        last: &last,
+        held: false,
+        tail_limit: index::balanced_tail,
+    };
+    let cols = [(b'a', C_ACCOUNT), (b'e', C_EVENT)];
+    if index::lookup_or_build(&l, &cols, &q, |line, f| {
+        if f.get(C_EVENT) == Event::Opened.code().as_bytes() {
+            max = max.max(sequence(f.str(C_ACTION)).unwrap_or(0));
         }
-        if attempt == 0 {
-            index::build(&l, &[(b'a', C_ACCOUNT), (b'e', C_EVENT)])?;
+        if f.get(C_ACCOUNT) == account.as_bytes() {
+            rows.push(row_of(line, f.strings(COLUMNS.len()), path)?);
         }
+        Ok(())
+    })? {
+        return Ok((rows, max));
     }
     let all = read_all(path)?;
     let max = all

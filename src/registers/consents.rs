@@ -408,15 +408,18 @@ impl Register {
         if !path.exists() {
             return Ok(Vec::new());
         }
-        for attempt in 0..2 {
-            let mut b = Builder::default();
-            if index::lookup(&self.ledger, keys, |line, f| b.push(line, f, &keep, &path))?.is_some()
-            {
-                return Ok(b.finish());
-            }
-            if attempt == 0 {
-                index::build(&self.ledger, &[(b's', C_SUBJECT), (b'i', C_ID)])?;
-            }
+        let mut b = Builder::default();
+        let q = index::Query {
+            all: keys,
+            last: &[],
+            held: false,
+            tail_limit: |_| index::TAIL_LIMIT,
+        };
+        let cols = [(b's', C_SUBJECT), (b'i', C_ID)];
+        if index::lookup_or_build(&self.ledger, &cols, &q, |line, f| {
+            b.push(line, f, &keep, &path)
+        })? {
+            return Ok(b.finish());
         }
         self.scan(keep)
     }

@@ -24,7 +24,7 @@ const MAGIC: &[u8; 8] = b"dsidx01\n";
 const HEADER: usize = 8 + 8 + 8 + 64 + 8;
 const ENTRY: usize = 24;
 /// Rows after the indexed end read directly before the index is rebuilt.
-const TAIL_LIMIT: u64 = 8 << 20;
+pub const TAIL_LIMIT: u64 = 8 << 20;
 
 pub fn index_path(register: &Path) -> PathBuf {
     let mut s = register.as_os_str().to_owned();
@@ -186,6 +186,23 @@ pub struct Query<'a> {
 /// at `L = √(2 · 4 KB · covered)`; never below 64 KB.
 pub fn balanced_tail(covered: u64) -> u64 {
     ((2 * 4096 * covered) as f64).sqrt().max(65536.0) as u64
+}
+
+/// [`lookup_with`], building the index from `key_cols` first when it cannot be used as it
+/// is. False when even a new index cannot serve (a register with nothing to index, an
+/// unchained one): the caller scans. `f` is called only by a lookup that succeeds, so no
+/// state of the caller's needs resetting between the two tries.
+pub fn lookup_or_build(
+    ledger: &Ledger,
+    key_cols: &[(u8, usize)],
+    q: &Query,
+    mut f: impl FnMut(usize, &Fields) -> Result<()>,
+) -> Result<bool> {
+    if lookup_with(ledger, q, &mut f)?.is_some() {
+        return Ok(true);
+    }
+    build(ledger, key_cols)?;
+    Ok(lookup_with(ledger, q, &mut f)?.is_some())
 }
 
 /// The rows the query selects, each verified, in register order, followed by every row
