@@ -5,6 +5,8 @@
 //! Generates its own workspace (varied answers: platforms, tools, contractors), runs the
 //! release binary, and reports wall time, signed PDFs per second, total output size, the
 //! peak resident memory of the process (VmHWM), and how many PDFs `pdfsig` validates.
+//! `BENCH_PDFSIG=0` skips pdfsig, `BENCH_KEEP=1` keeps the workspace, and
+//! `BENCH_PREPARE_ONLY=1` stops before the batch (to profile copies of one workspace).
 
 use std::path::Path;
 use std::process::Command;
@@ -59,6 +61,12 @@ fn main() {
     std::fs::write(ws.join("import.csv"), csv).unwrap();
     let import = ws.join("import.csv");
     run(&bin, ws, &["account", "import", import.to_str().unwrap()]);
+    if std::env::var("BENCH_PREPARE_ONLY").is_ok() {
+        // For profiling the first batch of a workspace again and again: copy this
+        // directory, then run `assess --all` in the copy.
+        println!("prepared: {}", ws.display());
+        return;
+    }
 
     let load_before = loadavg();
     let started = Instant::now();

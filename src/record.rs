@@ -315,7 +315,7 @@ pub fn render_signed(
         bytes: serde_json::to_vec_pretty(&result).expect("JSON values serialise"),
         relationship: document::Relationship::Data,
     });
-    let pdf = document::render_pdf(&markup, &meta, &attachments)?;
+    let rendered = document::render_pdf_parsed(&markup, &meta, &attachments)?;
     let location = ws
         .config
         .signing
@@ -323,18 +323,22 @@ pub fn render_signed(
         .clone()
         .unwrap_or_else(|| ws.config.organisation.name.clone());
     let tsa = crate::signing::keystore::tsa(ws);
-    let mut signed = pdf;
-    for s in signers {
-        signed = signing::sign_pdf_with(
-            &signed,
-            &**s,
-            &SignInfo {
-                reason: record.reason.clone(),
-                location: location.clone(),
-                time: now,
-            },
-            tsa.as_ref(),
-        )?;
+    let info = SignInfo {
+        reason: record.reason.clone(),
+        location,
+        time: now,
+    };
+    // The first signature from the objects as rendered; a co-signer's on the signed file.
+    let mut signed = signing::sign_parsed_with(
+        &rendered.bytes,
+        &rendered.objects,
+        &*signer,
+        &info,
+        tsa.as_ref(),
+    )?;
+    drop(rendered);
+    for s in &signers[1..] {
+        signed = signing::sign_pdf_with(&signed, &**s, &info, tsa.as_ref())?;
     }
     Ok(signed)
 }

@@ -66,6 +66,7 @@ use handlebars::{
 use crate::error::{Error, Result};
 
 pub use markup::{escape, parse, Block, Inline, Span};
+pub use pdf::Rendered;
 
 /// Document metadata, written to the Info dictionary and XMP.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,6 +172,15 @@ const MAX_CACHED_TEMPLATES: usize = 256;
 
 /// Markup → PDF bytes (A4), with attachments embedded as PDF embedded files.
 pub fn render_pdf(markup: &str, meta: &Meta, attachments: &[Attachment]) -> Result<Vec<u8>> {
+    render_pdf_parsed(markup, meta, attachments).map(|r| r.bytes)
+}
+
+/// [`render_pdf`], with the PDF's objects as written (for the signer: see [`Rendered`]).
+pub fn render_pdf_parsed(
+    markup: &str,
+    meta: &Meta,
+    attachments: &[Attachment],
+) -> Result<Rendered> {
     let blocks = markup::parse(markup);
     let mut pages = layout::layout(&blocks);
     layout::add_footers(&mut pages, &meta.title, meta.lang == "en");

@@ -16,12 +16,20 @@ use crate::error::{Error, Result};
 /// decompression bombs in files we did not write).
 const MAX_ATTACHMENT: usize = 64 * 1024 * 1024;
 
+/// A PDF as written, with its objects as lopdf holds them (`xref_start` set as a parse
+/// of the bytes would set it): whoever adds to the file next (the signer) need not parse
+/// it again.
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub objects: lopdf::Document,
+}
+
 pub fn write(
     pages: &[Page],
     meta: &Meta,
     attachments: &[Attachment],
     digest: &[u8],
-) -> Result<Vec<u8>> {
+) -> Result<Rendered> {
     check_attachments(attachments)?;
     let fonts = Fonts::get();
 
@@ -140,7 +148,20 @@ pub fn write(
     pdf.save_to(&mut out)
         .map_err(|e| Error::input(format!("PDF assembly failed: {e}")))?;
     out.push(b'\n');
-    Ok(out)
+    pdf.xref_start = startxref(&out)
+        .ok_or_else(|| Error::input("PDF assembly failed: no startxref".to_string()))?;
+    Ok(Rendered {
+        bytes: out,
+        objects: pdf,
+    })
+}
+
+/// The offset after the last `startxref` of a file lopdf wrote.
+fn startxref(out: &[u8]) -> Option<usize> {
+    let tail = &out[out.len().saturating_sub(64)..];
+    let at = memchr::memmem::rfind(tail, b"startxref")?;
+    let rest = std::str::from_utf8(&tail[at + b"startxref".len()..]).ok()?;
+    rest.split_whitespace().next()?.parse().ok()
 }
 
 /// The Type0 font (Identity-H over a CIDFontType2 with an identity CID-to-glyph map) that

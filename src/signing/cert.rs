@@ -174,7 +174,11 @@ pub fn read_certificates(bytes: &[u8]) -> std::result::Result<Vec<Vec<u8>>, Stri
 
 /// A signing key with its certificate chain.
 pub struct Signer {
-    /// The same key for signing a given digest (the signing interface takes the digest).
+    /// The key for signing a message (ring hashes it): a record's signed attributes, a
+    /// register's checkpoint. ring's P-256 signs in a fraction of the time the RustCrypto
+    /// key below takes (p256 was 6.8 % of a 1,000-account batch's CPU, perf, 3 December 2026).
+    key: EcdsaKeyPair,
+    /// The same key for signing a given digest (what a signing service's interface takes).
     prehash: p256::ecdsa::SigningKey,
     /// DER, signer first.
     chain: Vec<Vec<u8>>,
@@ -250,6 +254,7 @@ impl Signer {
             )
         })?;
         Ok(Signer {
+            key,
             prehash,
             chain,
             info,
@@ -284,11 +289,11 @@ impl Signer {
     }
     /// ECDSA P-256 SHA-256 signature (ASN.1 DER) over `msg` (the registers' checkpoints).
     pub(crate) fn sign(&self, msg: &[u8]) -> std::result::Result<Vec<u8>, String> {
-        let digest: [u8; 32] = ring::digest::digest(&ring::digest::SHA256, msg)
-            .as_ref()
-            .try_into()
-            .expect("SHA-256 is 32 bytes");
-        super::DigestSigner::sign_digest(self, &digest)
+        let sig = self
+            .key
+            .sign(&SystemRandom::new(), msg)
+            .map_err(|_| t("signeringen misslyckades", "signing failed"))?;
+        Ok(sig.as_ref().to_vec())
     }
 }
 

@@ -37,8 +37,8 @@ pub use cert::{
 };
 pub use cms::{assemble, attributes_digest, signed_attributes, verify_with_certificate};
 pub use pdf::{
-    add_dss, check_validity, cms_size, embed, prepare, sign_pdf, sign_pdf_with, timestamp_pdf,
-    Prepared, SigKind,
+    add_dss, check_validity, cms_size, embed, prepare, prepare_parsed, sign_parsed_with, sign_pdf,
+    sign_pdf_with, timestamp_pdf, Prepared, SigKind,
 };
 pub use revisions::{Change, DssCounts};
 pub use signer::{ecdsa_raw_to_der, DigestSigner, KeyKind, Pkcs11Location, Pkcs11Signer};
@@ -172,5 +172,46 @@ mod tests {
         let v = verify_pdf(&sign_pdf(&pdf, &signer, &info).unwrap()).unwrap();
         assert_eq!(v.signed_at, made);
         assert_eq!(v.subfilter, "ETSI.CAdES.detached");
+    }
+
+    /// Preparing from the objects the renderer holds gives byte for byte the update a
+    /// parse of the rendered file gives, and the signature made from them verifies.
+    #[test]
+    fn signing_from_the_rendered_objects_is_signing_the_rendered_bytes() {
+        let meta = crate::document::Meta {
+            title: "Prov – åäö".into(),
+            subject: "Prov".into(),
+            author: "Åsa".into(),
+            keywords: vec!["dataskydd".into()],
+            lang: "sv".into(),
+            creator: "test".into(),
+            created: DateTime::parse_from_rfc3339("2026-12-03T10:00:00+01:00").unwrap(),
+        };
+        let rendered =
+            crate::document::render_pdf_parsed("# Rubrik\n\nText med § och ö.\n", &meta, &[])
+                .unwrap();
+        let kind = SigKind::Signature {
+            name: "Åsa Öberg".into(),
+            info: SignInfo {
+                reason: "Test".into(),
+                location: "Kommunen".into(),
+                time: meta.created,
+            },
+        };
+        let parsed = prepare(&rendered.bytes, &kind, 4000).unwrap();
+        let held = prepare_parsed(&rendered.bytes, &rendered.objects, &kind, 4000).unwrap();
+        assert_eq!(parsed.bytes, held.bytes);
+        assert_eq!(parsed.gap, held.gap);
+
+        let dir = tempfile::tempdir().unwrap();
+        let (k, c) = new_key(dir.path(), "Åsa Öberg", "DSO", "Kommunen", meta.created).unwrap();
+        let signer = Signer::load(&k, &c).unwrap();
+        let SigKind::Signature { info, .. } = &kind else {
+            unreachable!()
+        };
+        let signed =
+            sign_parsed_with(&rendered.bytes, &rendered.objects, &signer, info, None).unwrap();
+        assert!(signed.starts_with(&rendered.bytes));
+        assert_eq!(verify_pdf(&signed).unwrap().signed_at, meta.created);
     }
 }

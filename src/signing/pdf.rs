@@ -74,14 +74,29 @@ pub fn sign_pdf_with(
     tsa: Option<&Tsa>,
 ) -> Result<Vec<u8>> {
     check_validity(signer.info(), info.time)?;
-    sign_pdf_unchecked_with(pdf, signer, info, tsa)
+    sign_pdf_unchecked_with(pdf, None, signer, info, tsa)
+}
+
+/// [`sign_pdf_with`] for a PDF whose objects the caller already holds, as the renderer
+/// made them (`objects` must be the parse of `pdf`; its `xref_start` set): nothing is
+/// parsed again. Re-parsing a record just rendered was 6.4 % of a 1,000-account batch's
+/// CPU (perf, 3 December 2026).
+pub fn sign_parsed_with(
+    pdf: &[u8],
+    objects: &Document,
+    signer: &dyn DigestSigner,
+    info: &SignInfo,
+    tsa: Option<&Tsa>,
+) -> Result<Vec<u8>> {
+    check_validity(signer.info(), info.time)?;
+    sign_pdf_unchecked_with(pdf, Some(objects), signer, info, tsa)
 }
 
 /// [`sign_pdf`] without the check that the certificate is valid at the signing time (tests
 /// use it to make signatures a verifier must reject).
 #[cfg(test)]
 pub(crate) fn sign_pdf_unchecked(pdf: &[u8], signer: &Signer, info: &SignInfo) -> Result<Vec<u8>> {
-    sign_pdf_unchecked_with(pdf, signer, info, None)
+    sign_pdf_unchecked_with(pdf, None, signer, info, None)
 }
 
 /// Room for a TSA's token in `/Contents` (tokens with a chain run 3–6 KiB).
@@ -140,25 +155,24 @@ fn dummy_cms_size(chain: &[Vec<u8>], kind: KeyKind) -> Result<usize> {
 
 fn sign_pdf_unchecked_with(
     pdf: &[u8],
+    objects: Option<&Document>,
     signer: &dyn DigestSigner,
     info: &SignInfo,
     tsa: Option<&Tsa>,
 ) -> Result<Vec<u8>> {
     let chain = signer.chain();
     let reserved = cms_size(chain, signer.key_kind(), tsa.is_some())?;
-    let prepared = prepare(
-        pdf,
-        &SigKind::Signature {
-            name: signer.info().name.clone(),
-            info: info.clone(),
-        },
-        reserved,
-    )?;
+    let kind = SigKind::Signature {
+        name: signer.info().name.clone(),
+        info: info.clone(),
+    };
+    let prepared = match objects {
+        Some(doc) => prepare_parsed(pdf, doc, &kind, reserved)?,
+        None => prepare(pdf, &kind, reserved)?,
+    };
     let attrs =
         cms::signed_attributes(&chain[0], &prepared.digest, info.time).map_err(pdf_error)?;
-    let signature = signer
-        .sign_digest(&cms::attributes_digest(&attrs))
-        .map_err(pdf_error)?;
+    let signature = signer.sign_message(&attrs).map_err(pdf_error)?;
     let token = match tsa {
         Some(tsa) => {
             let h = sha256(&signature);
@@ -393,12 +407,22 @@ pub fn embed(prepared: Prepared, contents: &[u8]) -> Result<Vec<u8>> {
 /// Appends the update with a signature dictionary of `kind` whose `/Contents` reserves
 /// `reserved` bytes, and fixes its `/ByteRange`.
 pub fn prepare(pdf: &[u8], kind: &SigKind, reserved: usize) -> Result<Prepared> {
-    let reserved = reserved + CONTENTS_MARGIN;
     let doc = Document::load_mem(pdf).map_err(pdf_error)?;
+    prepare_parsed(pdf, &doc, kind, reserved)
+}
+
+/// [`prepare`] on the objects of `pdf` already parsed (see [`sign_parsed_with`]).
+pub fn prepare_parsed(
+    pdf: &[u8],
+    doc: &Document,
+    kind: &SigKind,
+    reserved: usize,
+) -> Result<Prepared> {
+    let reserved = reserved + CONTENTS_MARGIN;
     if doc.trailer.has(b"Encrypt") || doc.encryption_state.is_some() {
         return Err(pdf_error(t("filen är krypterad", "the file is encrypted")));
     }
-    let plan = plan_update(&doc, matches!(kind, SigKind::DocTimeStamp))?;
+    let plan = plan_update(doc, matches!(kind, SigKind::DocTimeStamp))?;
 
     let mut out = Vec::with_capacity(pdf.len() + 2 * reserved + 4096);
     out.extend_from_slice(pdf);
@@ -465,7 +489,7 @@ pub fn prepare(pdf: &[u8], kind: &SigKind, reserved: usize) -> Result<Prepared> 
     )
     .expect("Vec write");
 
-    write_xref(&mut out, &doc, &plan, offsets);
+    write_xref(&mut out, doc, &plan, offsets);
 
     // Patch the byte range, hash.
     let (b, c) = (gap_start, gap_end);

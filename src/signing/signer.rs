@@ -91,6 +91,12 @@ pub trait DigestSigner: Send + Sync {
     fn info(&self) -> &CertInfo;
     /// The signature over `digest` (SHA-256 of the signed attributes), as CMS carries it.
     fn sign_digest(&self, digest: &[u8; 32]) -> Result<Vec<u8>, String>;
+    /// The signature over `message` (the DER of the signed attributes, a checkpoint), its
+    /// SHA-256 taken here. A card or a service signs the digest; a key in memory may sign
+    /// the message faster (see [`crate::signing::Signer`]).
+    fn sign_message(&self, message: &[u8]) -> Result<Vec<u8>, String> {
+        self.sign_digest(&super::cms::attributes_digest(message))
+    }
     fn key_kind(&self) -> KeyKind {
         KeyKind::EcdsaP256
     }
@@ -124,6 +130,9 @@ impl DigestSigner for Signer {
             .sign_prehash(digest)
             .map_err(|_| t("signeringen misslyckades", "signing failed"))?;
         Ok(sig.to_der().as_bytes().to_vec())
+    }
+    fn sign_message(&self, message: &[u8]) -> Result<Vec<u8>, String> {
+        Signer::sign(self, message)
     }
 }
 
