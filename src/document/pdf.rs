@@ -314,6 +314,8 @@ fn page_content<'a>(page: &Page, embedded: &impl Fn(bool) -> &'a Embedded) -> Ve
     out.extend_from_slice(b"BT\n");
     let mut font: Option<(bool, f32)> = None;
     fill = None;
+    // Where the current line starts (BT sets the origin), in hundredths of a point.
+    let mut line = (0i64, 0i64);
     for item in &page.items {
         if let Item::Text {
             x,
@@ -334,11 +336,14 @@ fn page_content<'a>(page: &Page, embedded: &impl Fn(bool) -> &'a Embedded) -> Ve
                 set_fill(&mut out, *color);
                 fill = Some(*color);
             }
-            out.extend_from_slice(b"1 0 0 1 ");
-            push_num(&mut out, *x);
+            // A move from the last line's start (`Td`), in whole hundredths so the moves add
+            // up to exactly the position `Tm` would set: 12 bytes a line fewer to deflate.
+            let at = (hundredths(*x), hundredths(PAGE_H - y));
+            push_hundredths(&mut out, at.0 - line.0);
             out.push(b' ');
-            push_num(&mut out, PAGE_H - y);
-            out.extend_from_slice(b" Tm\n");
+            push_hundredths(&mut out, at.1 - line.1);
+            out.extend_from_slice(b" Td\n");
+            line = at;
             embedded(*bold).encode(text, &mut out);
             out.extend_from_slice(b" Tj\n");
         }
@@ -358,7 +363,16 @@ fn set_fill(out: &mut Vec<u8>, [r, g, b]: [f32; 3]) {
 /// Appends a number for a content stream: at most two decimals (1/7200 inch), no trailing
 /// zeros. Written digit by digit: a `format!` per number was 4 % of the batch's CPU.
 fn push_num(out: &mut Vec<u8>, v: f32) {
-    let n = (v * 100.0).round() as i64;
+    push_hundredths(out, hundredths(v));
+}
+
+/// `v` in whole hundredths, as [`push_num`] rounds it.
+fn hundredths(v: f32) -> i64 {
+    (v * 100.0).round() as i64
+}
+
+/// Appends `n` hundredths as [`push_num`] writes them.
+fn push_hundredths(out: &mut Vec<u8>, n: i64) {
     if n < 0 {
         out.push(b'-');
     }
