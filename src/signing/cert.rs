@@ -178,8 +178,12 @@ pub struct Signer {
     /// register's checkpoint. ring's P-256 signs in a fraction of the time the RustCrypto
     /// key below takes (p256 was 6.8 % of a 1,000-account batch's CPU, perf, 3 December 2026).
     key: EcdsaKeyPair,
-    /// The same key for signing a given digest (what a signing service's interface takes).
-    prehash: p256::ecdsa::SigningKey,
+    /// The same key for signing a given digest (what a signing service's interface takes),
+    /// made from `pkcs8` when first asked for: making it computes the public key again,
+    /// 8.5 % of one `assess`'s instructions (callgrind, 3 December 2026), and a record or
+    /// a checkpoint is signed by `key`.
+    prehash: std::sync::OnceLock<p256::ecdsa::SigningKey>,
+    pkcs8: zeroize::Zeroizing<Vec<u8>>,
     /// DER, signer first.
     chain: Vec<Vec<u8>>,
     info: CertInfo,
@@ -246,16 +250,10 @@ impl Signer {
         }
         check_chain_order(&chain)?;
         let info = info_of(&cert, first);
-        use p256::pkcs8::DecodePrivateKey;
-        let prehash = p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8).map_err(|_| {
-            t(
-                "nyckeln är inte en ECDSA P-256-nyckel i PKCS#8",
-                "the key is not an ECDSA P-256 key in PKCS#8",
-            )
-        })?;
         Ok(Signer {
             key,
-            prehash,
+            prehash: std::sync::OnceLock::new(),
+            pkcs8: zeroize::Zeroizing::new(pkcs8.to_vec()),
             chain,
             info,
         })
@@ -284,8 +282,20 @@ impl Signer {
     pub fn chain(&self) -> &[Vec<u8>] {
         &self.chain
     }
-    pub(crate) fn prehash_key(&self) -> &p256::ecdsa::SigningKey {
-        &self.prehash
+    /// ring read the same PKCS#8 as a P-256 key in [`Signer::from_parts`], so this one
+    /// cannot fail but is still asked.
+    pub(crate) fn prehash_key(&self) -> std::result::Result<&p256::ecdsa::SigningKey, String> {
+        if let Some(k) = self.prehash.get() {
+            return Ok(k);
+        }
+        use p256::pkcs8::DecodePrivateKey;
+        let k = p256::ecdsa::SigningKey::from_pkcs8_der(&self.pkcs8).map_err(|_| {
+            t(
+                "nyckeln är inte en ECDSA P-256-nyckel i PKCS#8",
+                "the key is not an ECDSA P-256 key in PKCS#8",
+            )
+        })?;
+        Ok(self.prehash.get_or_init(|| k))
     }
     /// ECDSA P-256 SHA-256 signature (ASN.1 DER) over `msg` (the registers' checkpoints).
     pub(crate) fn sign(&self, msg: &[u8]) -> std::result::Result<Vec<u8>, String> {

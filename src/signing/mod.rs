@@ -214,4 +214,22 @@ mod tests {
         assert!(signed.starts_with(&rendered.bytes));
         assert_eq!(verify_pdf(&signed).unwrap().signed_at, meta.created);
     }
+
+    /// The digest-signing key, made only when first asked for, signs what the message
+    /// path signs: both verify against the certificate.
+    #[test]
+    fn a_key_file_signs_a_digest_and_a_message_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = DateTime::parse_from_rfc3339("2026-11-20T10:00:00+01:00").unwrap();
+        let (k, c) = new_key(dir.path(), "Åsa Öberg", "DSO", "Kommunen", made).unwrap();
+        let signer = Signer::load(&k, &c).unwrap();
+        let msg = b"signed attributes";
+        let by_message = DigestSigner::sign_message(&signer, msg).unwrap();
+        let by_digest = signer.sign_digest(&attributes_digest(msg)).unwrap();
+        let kind = KeyKind::EcdsaP256;
+        for sig in [&by_message, &by_digest] {
+            verify_with_certificate(&signer.chain()[0], kind, msg, sig).unwrap();
+        }
+        assert!(verify_with_certificate(&signer.chain()[0], kind, b"other", &by_digest).is_err());
+    }
 }

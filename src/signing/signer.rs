@@ -126,7 +126,7 @@ impl DigestSigner for Signer {
     }
     fn sign_digest(&self, digest: &[u8; 32]) -> Result<Vec<u8>, String> {
         let sig: p256::ecdsa::Signature = self
-            .prehash_key()
+            .prehash_key()?
             .sign_prehash(digest)
             .map_err(|_| t("signeringen misslyckades", "signing failed"))?;
         Ok(sig.to_der().as_bytes().to_vec())
