@@ -220,3 +220,28 @@ fn a_batch_killed_at_random_points_leaves_every_record_with_one_row() {
         }
     }
 }
+
+/// A batch leaves `actions.csv.index` covering the whole register, so the single `assess`
+/// that follows reads its account's actions through the index instead of rebuilding it.
+#[test]
+fn a_batch_leaves_the_action_index_current() {
+    let ws = Workspace::new();
+    let mut csv = String::from("id,platform,owner\n");
+    for i in 0..3 {
+        csv.push_str(&format!("konto-{i:02},facebook_page,Kommunstyrelsen\n"));
+        ws.write(&format!("answers/assess/konto-{i:02}.toml"), NYKOPING);
+    }
+    ws.write("konton.csv", &csv);
+    ws.run(&["account", "import", "konton.csv"]).ok();
+    ws.run(&["assess", "--all"]).ok();
+    let register = std::fs::metadata(ws.file("actions.csv")).unwrap().len();
+    let index = std::fs::read(ws.file("actions.csv.index")).expect("the batch built the index");
+    let covered = u64::from_le_bytes(index[8..16].try_into().unwrap());
+    assert_eq!(
+        covered, register,
+        "the index covers every row the batch appended"
+    );
+    // A dry run appends nothing and leaves the index as it was.
+    ws.run(&["assess", "--all", "--dry-run"]).ok();
+    assert_eq!(std::fs::read(ws.file("actions.csv.index")).unwrap(), index);
+}

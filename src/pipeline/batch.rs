@@ -209,6 +209,10 @@ impl Batch {
             }
         }
         if !self.opts.dry_run && !report.assessed.is_empty() {
+            // The next single `assess` then finds the index current. A register that fails
+            // its chain is not hidden by skipping this: every look-up checks it again.
+            let _ =
+                crate::registers::actions::refresh_index(&ws.path(crate::registers::actions::FILE));
             report.summary = Some(write_summary(ws, &report.assessed, &out_dir)?);
         }
         Ok(report)
