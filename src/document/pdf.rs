@@ -233,32 +233,54 @@ fn font_objects(pdf: &mut lopdf::Document, face: &Face, e: &Embedded) -> ObjectI
     ]))
 }
 
-/// Flate level for the streams made for each record (pages, embedded files). zlib-rs at
-/// level 2, measured on 300 records of `city_bench` (README, "Speed"): level 5 took 0.4 s
-/// more CPU of 2.3 s for records 6 % smaller (55.9 against 58.4 KB), level 1 made them 30 %
-/// bigger. Level 2 records are still smaller than printpdf's at level 5 (59.8 KB).
-const FLATE_LEVEL: u32 = 2;
+/// Flate level (libdeflate's scale, 1–12) for the streams made for each record (pages,
+/// embedded files). Measured on first runs of 1,000 fresh `city_bench` accounts, alternating
+/// (7 December 2026): zlib-rs at level 2 gave 55.81 MB of output for a median 2.51 s of user
+/// CPU; libdeflate at 4 gave 54.33 MB for 2.35 s, at 6 54.04 MB for 2.47 s, at 2 54.60 MB.
+const FLATE_LEVEL: i32 = 4;
 
-/// Flate level for what is compressed once per process and reused (font subsets). Font
-/// programs barely compress past level 4: 100 records of `city_bench` were 5,914,687
-/// bytes at level 4 and 5,915,089 at level 9 (the difference is the records' own dates),
-/// and one `assess` pays for its subsets alone (≈0.6 ms less CPU at 4, 3 December 2026).
-pub(super) const FLATE_ONCE: u32 = 4;
+/// Flate level for what is compressed once per process and reused (font subsets, the
+/// colour profile). One `assess` pays for its subsets alone: four records were 198,295
+/// bytes at level 4, 197,297 at 6 and 197,220 at 9, for 45.4, 46.2 and 47.1 M
+/// instructions of the whole `assess` with the colour profile still at zlib's best
+/// (callgrind; zlib-rs at 2 and 4: 202,206 bytes, 52.2 M). With the profile here too, 6
+/// is 45.4 M.
+pub(super) const FLATE_ONCE: i32 = 6;
 
 /// zlib-compresses `bytes` at [`FLATE_LEVEL`].
 pub(super) fn deflate(bytes: &[u8]) -> Vec<u8> {
     deflate_at(bytes, FLATE_LEVEL)
 }
 
-pub(super) fn deflate_at(bytes: &[u8], level: u32) -> Vec<u8> {
-    use std::io::Write;
-    let mut enc = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(bytes.len() / 2 + 64),
-        flate2::Compression::new(level),
-    );
-    // Writing to a Vec does not fail.
-    enc.write_all(bytes).expect("Vec write");
-    enc.finish().expect("Vec write")
+/// zlib-compresses `bytes` with libdeflate, whose compressor each thread keeps per level:
+/// a new zlib stream for every stream zeroed ≈300 KB of state first (11 % of one
+/// `assess`'s page faults, `perf record -e page-faults`), and libdeflate compresses a
+/// whole buffer faster than zlib-rs streams it, for smaller output (figures above).
+pub(super) fn deflate_at(bytes: &[u8], level: i32) -> Vec<u8> {
+    use std::cell::RefCell;
+    thread_local! {
+        static COMPRESSORS: RefCell<Vec<(i32, libdeflater::Compressor)>> =
+            const { RefCell::new(Vec::new()) };
+    }
+    COMPRESSORS.with(|c| {
+        let mut c = c.borrow_mut();
+        let i = match c.iter().position(|(l, _)| *l == level) {
+            Some(i) => i,
+            None => {
+                let lvl = libdeflater::CompressionLvl::new(level)
+                    .expect("a flate level of this module's, within 1–12");
+                c.push((level, libdeflater::Compressor::new(lvl)));
+                c.len() - 1
+            }
+        };
+        let comp = &mut c[i].1;
+        let mut out = vec![0u8; comp.zlib_compress_bound(bytes.len())];
+        let n = comp
+            .zlib_compress(bytes, &mut out)
+            .expect("libdeflate's own bound is room enough");
+        out.truncate(n);
+        out
+    })
 }
 
 /// Compresses every stream not yet filtered (lopdf's own `compress` always uses level 9).
@@ -559,12 +581,7 @@ static SRGB_ICC: &[u8] = include_bytes!("../../icc/sRGB.icc");
 /// The profile is compressed once per process, not once per record.
 fn output_intent(pdf: &mut lopdf::Document) -> Object {
     static PACKED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    let packed = PACKED.get_or_init(|| {
-        use std::io::Write;
-        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(SRGB_ICC).expect("Vec write");
-        enc.finish().expect("Vec write")
-    });
+    let packed = PACKED.get_or_init(|| deflate_at(SRGB_ICC, FLATE_ONCE));
     let profile = pdf.add_object(Stream::new(
         Dictionary::from_iter(vec![
             ("N", Object::Integer(3)),
