@@ -231,3 +231,28 @@ fn english_json_keeps_the_codes() {
         .unwrap()
         .starts_with("No committee"));
 }
+
+/// Assessing again from the kept answers leaves that file alone (same inode, not rewritten
+/// through a temp file); other answers replace it.
+#[test]
+fn the_kept_answers_are_rewritten_only_when_they_change() {
+    use std::os::unix::fs::MetadataExt;
+    let ws = with_account("nykoping-fb", "facebook_page");
+    ws.write("a.toml", NYKOPING);
+    ws.run(&["assess", "nykoping-fb", "--answers", "a.toml"])
+        .ok();
+    let kept = "answers/assess/nykoping-fb.toml";
+    let inode = std::fs::metadata(ws.file(kept)).unwrap().ino();
+    ws.run(&["assess", "nykoping-fb", "--answers", kept]).ok();
+    assert_eq!(std::fs::metadata(ws.file(kept)).unwrap().ino(), inode);
+    assert_eq!(ws.read(kept), NYKOPING);
+    let changed = NYKOPING.replace(
+        "confidential_expected = true",
+        "confidential_expected = false",
+    );
+    ws.write("b.toml", &changed);
+    ws.run(&["assess", "nykoping-fb", "--answers", "b.toml"])
+        .ok();
+    assert_eq!(ws.read(kept), changed);
+    assert_ne!(std::fs::metadata(ws.file(kept)).unwrap().ino(), inode);
+}
