@@ -8,8 +8,11 @@
 //!   rows, break the chain or both append "the first withdrawal";
 //! - an append is all-or-nothing, also under `kill -9`: a journal (`FILE.journal`, the
 //!   length before) is made durable first, then the rows, then the signed checkpoint, then
-//!   the journal goes. A journal found later means the append never finished: readers stop
-//!   at its length, the next writer cuts the file back to it;
+//!   the journal is emptied. A journal with content found later means the append never
+//!   finished: readers stop at its length, the next writer cuts the file back to it. The
+//!   emptied file stays for the next append, which writes its line in place: creating,
+//!   fsyncing the folder for, and unlinking a journal at every append was 4.4 % of
+//!   `assess --all`'s CPU (`perf`, 1,000 accounts, 7 December 2026);
 //! - a torn last line without a journal (a crash of an older version, an outside writer) is
 //!   moved aside to `FILE.torn` (0600; nothing the user entered is thrown away), however long;
 //! - a chained ledger ends every row with `prev_hash,hash`: `hash` is the SHA-256 of the
@@ -529,6 +532,10 @@ fn read_journal(path: &Path) -> Result<Option<Journal>> {
     };
     let mut s = String::new();
     (&mut f).take(256).read_to_string(&mut s).at(&jp)?;
+    // An emptied journal: the last append finished (see the module's comment).
+    if s.is_empty() {
+        return Ok(None);
+    }
     let mut it = s.split_whitespace();
     let parsed = (|| {
         if it.next()? != "dataskydd-journal-v1" {
@@ -1576,8 +1583,11 @@ impl Tx<'_> {
                     );
                 }
             }
-            std::fs::remove_file(journal_path(&path)).at(&journal_path(&path))?;
-            files::sync_dir(&files::parent(&path))?;
+            // Emptied, durably: the journal has done its work (see the module's comment).
+            let jp = journal_path(&path);
+            let j = files::open_rw(&jp).map_err(|e| files::open_error(&jp, e))?;
+            j.set_len(0).at(&jp)?;
+            j.sync_data().at(&jp)?;
         }
         let cps = self.ledger.checkpoint_tail()?;
         self.checkpoints_len = cps.complete_len;
@@ -1977,13 +1987,21 @@ impl Tx<'_> {
             0
         };
         let jp = journal_path(&path);
-        {
-            let mut j = files::create_new(&jp).map_err(|e| files::open_error(&jp, e))?;
-            j.write_all(
-                format!("dataskydd-journal-v1 {start} {}\n", self.checkpoints_len).as_bytes(),
-            )
-            .at(&jp)?;
-            j.sync_all().at(&jp)?;
+        // The journal of the last append is reused, written in place (see the module's
+        // comment); only a new one needs its folder's fsync.
+        let (mut j, created) = match files::open_rw(&jp) {
+            Ok(f) => (f, false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
+                files::create_new(&jp).map_err(|e| files::open_error(&jp, e))?,
+                true,
+            ),
+            Err(e) => return Err(files::open_error(&jp, e)),
+        };
+        let line = format!("dataskydd-journal-v1 {start} {}\n", self.checkpoints_len);
+        j.write_all(line.as_bytes()).at(&jp)?;
+        j.set_len(line.len() as u64).at(&jp)?;
+        j.sync_data().at(&jp)?;
+        if created {
             files::sync_dir(&files::parent(&path))?;
         }
         let result = self.write_rows(rows, start);
@@ -1994,7 +2012,10 @@ impl Tx<'_> {
                 self.report.first_line = first_line;
                 self.report.rows = n;
                 self.report.head = head;
-                let _ = std::fs::remove_file(&jp);
+                // Not fsync'd, as the unlink it replaced was not: a truncation lost in a
+                // crash leaves a journal behind a finished append, which the append's
+                // signed checkpoint shows as finished ([`journal_finished`]).
+                let _ = j.set_len(0);
                 Ok(self.report.clone())
             }
             Err(e) => {
@@ -2002,7 +2023,7 @@ impl Tx<'_> {
                 let _ = self.file.set_len(start);
                 let _ = self.file.sync_data();
                 let _ = anchor::truncate(&path, self.checkpoints_len);
-                let _ = std::fs::remove_file(&jp);
+                let _ = j.set_len(0);
                 Err(e)
             }
         }

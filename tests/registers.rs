@@ -500,7 +500,9 @@ fn symlinks_are_never_followed() {
         .stderr_has("symbolisk länk");
     std::fs::remove_file(ws.file("consents.csv")).unwrap();
     std::fs::rename(ws.file("real.csv"), ws.file("consents.csv")).unwrap();
-    // A link planted where a side file goes.
+    // A link planted where a side file goes (in place of the emptied journal the last
+    // append left).
+    let _ = std::fs::remove_file(ws.file("consents.csv.journal"));
     symlink(&victim, ws.file("consents.csv.journal")).unwrap();
     ws.run(&add_args("elev-3", "guardian", "2016")).code(2);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "secret");
@@ -769,9 +771,34 @@ fn a_journal_left_behind_a_finished_append_keeps_its_rows() {
     ws.run(&["consent", "verify"]).ok();
     ws.run(&["verify-registers"]).ok();
     add(&ws, "elev-3", "guardian", "2016");
-    assert!(!ws.file("consents.csv.journal").exists());
+    // Emptied (kept for the next append's line), not removed.
+    assert_eq!(ws.bytes("consents.csv.journal"), b"");
     let l = ws.run(&["consent", "list", "--json"]).ok().json();
     assert_eq!(l["consents"].as_array().unwrap().len(), 3);
+}
+
+/// A finished append empties its journal and the next append writes its line in the same
+/// file: no file is created and unlinked per append (4.4 % of a batch's CPU, `perf`).
+#[test]
+fn appends_reuse_one_emptied_journal() {
+    use std::os::unix::fs::MetadataExt;
+    let ws = setup("gdpr");
+    add(&ws, "elev-1", "guardian", "2016");
+    let journal = ws.file("consents.csv.journal");
+    let first = std::fs::symlink_metadata(&journal).unwrap();
+    assert_eq!(first.len(), 0, "a finished append leaves its journal empty");
+    add(&ws, "elev-2", "guardian", "2016");
+    let second = std::fs::symlink_metadata(&journal).unwrap();
+    assert_eq!(second.len(), 0);
+    assert_eq!(
+        first.ino(),
+        second.ino(),
+        "the same journal file, not a new one"
+    );
+    assert_eq!(second.mode() & 0o777, 0o600);
+    ws.run(&["consent", "verify"]).ok();
+    let l = ws.run(&["consent", "list", "--json"]).ok().json();
+    assert_eq!(l["consents"].as_array().unwrap().len(), 2);
 }
 
 /// The same journal before the checkpoint was written is an unfinished append: readers
