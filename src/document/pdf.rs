@@ -237,7 +237,11 @@ fn font_objects(pdf: &mut lopdf::Document, face: &Face, e: &Embedded) -> ObjectI
 /// embedded files). Measured on first runs of 1,000 fresh `city_bench` accounts, alternating
 /// (7 December 2026): zlib-rs at level 2 gave 55.81 MB of output for a median 2.51 s of user
 /// CPU; libdeflate at 4 gave 54.33 MB for 2.35 s, at 6 54.04 MB for 2.47 s, at 2 54.60 MB.
-const FLATE_LEVEL: i32 = 4;
+/// Wall and CPU times of whole batches drift too much on this VM to rank 1, 2 and 4, so
+/// instructions decided (callgrind, `assess --all` of 100 of those accounts): level 1
+/// 1,498 M for 5.52 MB, level 4 1,610 M for 5.47 MB, i.e. 7 % less work for 0.9 % more
+/// bytes, still less than zlib-rs at 2 gave.
+const FLATE_LEVEL: i32 = 1;
 
 /// Flate level for what is compressed once per process and reused (font subsets, the
 /// colour profile). One `assess` pays for its subsets alone: four records were 198,295
