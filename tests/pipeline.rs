@@ -221,6 +221,26 @@ fn a_batch_killed_at_random_points_leaves_every_record_with_one_row() {
     }
 }
 
+/// `account import` leaves `accounts.csv.index` covering what it appended, so the first
+/// `assess` after an import does not rebuild it (14.9 M instructions at 1,000 accounts).
+#[test]
+fn an_import_leaves_the_account_index_current() {
+    let ws = Workspace::new();
+    let mut csv = String::from("id,platform,owner\n");
+    for i in 0..3 {
+        csv.push_str(&format!("konto-{i:02},facebook_page,Kommunstyrelsen\n"));
+    }
+    ws.write("konton.csv", &csv);
+    ws.run(&["account", "import", "konton.csv"]).ok();
+    let register = std::fs::metadata(ws.file("accounts.csv")).unwrap().len();
+    let index = std::fs::read(ws.file("accounts.csv.index")).expect("the import built the index");
+    let covered = u64::from_le_bytes(index[8..16].try_into().unwrap());
+    assert_eq!(covered, register, "the index covers every row imported");
+    // The same file again changes nothing, the index included.
+    ws.run(&["account", "import", "konton.csv"]).ok();
+    assert_eq!(std::fs::read(ws.file("accounts.csv.index")).unwrap(), index);
+}
+
 /// A batch leaves `actions.csv.index` covering the whole register, so the single `assess`
 /// that follows reads its account's actions through the index instead of rebuilding it.
 #[test]
