@@ -598,7 +598,9 @@ pub fn import(path: &Path, file: &Path, added_at: &str) -> Result<Imported> {
         Ok(Imported::Added(r.rows))
     })?;
     if let Imported::Added(_) = imported {
-        refresh_index(path)?;
+        // The rows are durable: a failed refresh must not report the import as failed
+        // (a retry would find every account there). Any later look-up rebuilds the index.
+        let _ = refresh_index(path);
     }
     Ok(imported)
 }

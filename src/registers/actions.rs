@@ -171,7 +171,7 @@ pub fn sequence(id: &str) -> Option<usize> {
 /// Brings `actions.csv.index` up to date, rebuilding it if a lookup would. A batch appends
 /// more rows than a lookup reads past the index, so without this the first `assess` after
 /// `assess --all` paid the rebuild: 150 M more instructions than the next one in a
-/// 1,000-account workspace (callgrind, 3 December 2026).
+/// 1,000-account workspace (callgrind, 7 December 2026).
 pub fn refresh_index(path: &Path) -> Result<()> {
     // No account has the empty id: the look-up finds no rows and only checks the index.
     of_account(path, "").map(|_| ())
